@@ -1,0 +1,161 @@
+"""Test cases for an exercise: inputs drawn from the YAML generators, expected values from solutions/.
+
+This module imports numpy; it runs only in the rabbit (parent) process.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import io
+import json
+import operator
+from dataclasses import dataclass
+
+import numpy as np
+
+from quiz import resources
+from quiz.exercises import Exercise
+
+
+@dataclass
+class Case:
+    name: str
+    dims: dict
+    globals: dict  # name -> value
+    args: list  # [(name, value)] in call order
+
+
+@dataclass
+class Tree:
+    """A random binary tree: `structure` nests pairs of leaf indices, `leaves` holds the vectors."""
+
+    structure: object
+    leaves: np.ndarray
+
+    def build(self):
+        def node(s):
+            if isinstance(s, int):
+                return self.leaves[s].copy()
+            return {"left": node(s[0]), "right": node(s[1])}
+
+        return node(self.structure)
+
+
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
+
+
+def dim(expr, dims: dict) -> int:
+    """A shape entry: an int, a dimension name, or a small sum/product such as 4*H."""
+    if isinstance(expr, int):
+        return expr
+
+    def ev(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        if isinstance(node, ast.Name) and node.id in dims:
+            return int(dims[node.id])
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+            return _OPS[type(node.op)](ev(node.left), ev(node.right))
+        raise ValueError(f"cannot read shape entry {expr!r} (dims: {', '.join(dims)})")
+
+    return ev(ast.parse(str(expr), mode="eval").body)
+
+
+def _random_structure(rng: np.random.Generator, leaves: list[int]):
+    if len(leaves) == 1:
+        return leaves[0]
+    cut = int(rng.integers(1, len(leaves)))
+    return [_random_structure(rng, leaves[:cut]), _random_structure(rng, leaves[cut:])]
+
+
+def generate(spec: dict, dims: dict, rng: np.random.Generator):
+    if "randn" in spec:
+        shape = [dim(d, dims) for d in spec["randn"]]
+        return rng.standard_normal(shape) * float(spec.get("scale", 1.0))
+    if "uniform" in spec:
+        shape = [dim(d, dims) for d in spec["uniform"]]
+        return rng.uniform(float(spec.get("low", 0.0)), float(spec.get("high", 1.0)), shape)
+    if "value" in spec:
+        return float(spec["value"])
+    if "onehot" in spec:
+        n, v = (dim(d, dims) for d in spec["onehot"])
+        out = np.zeros((n, v))
+        out[np.arange(n), rng.integers(0, v, n)] = 1.0
+        return out
+    if "tree" in spec:
+        leaves, e = dim(spec["tree"]["leaves"], dims), dim(spec["tree"]["dim"], dims)
+        vectors = rng.standard_normal((leaves, e)) * float(spec["tree"].get("scale", 1.0))
+        return Tree(_random_structure(rng, list(range(leaves))), vectors)
+    raise ValueError(f"unknown generator {spec!r}")
+
+
+def build_cases(ex: Exercise) -> list[Case]:
+    g = ex.grading
+    out = []
+    for case in g["cases"]:
+        dims = dict(case["dims"])
+        rng = np.random.default_rng(int(case["seed"]))
+        overrides = case.get("inputs") or {}
+        gl = {n: generate(overrides.get(n, s), dims, rng) for n, s in (g.get("globals") or {}).items()}
+        args = [(n, generate(overrides.get(n, s), dims, rng)) for n, s in g["inputs"].items()]
+        out.append(Case(str(case["name"]), dims, gl, args))
+    return out
+
+
+def _materialise(value):
+    return value.build() if isinstance(value, Tree) else copy.deepcopy(value)
+
+
+def expected(ex: Exercise, cases: list[Case]) -> list[list[np.ndarray]]:
+    """The reference engine's outputs for every case, as lists of float64 arrays."""
+    module = resources.reference_module(ex.reference)
+    fn = getattr(module, ex.grading["function"])
+    n = len(returns(ex))
+    out = []
+    for case in cases:
+        for name, value in case.globals.items():
+            setattr(module, name, _materialise(value))
+        value = fn(*(_materialise(v) for _, v in case.args))
+        values = list(value) if n > 1 else [value]
+        out.append([np.asarray(v, dtype=np.float64) for v in values])
+    return out
+
+
+def returns(ex: Exercise) -> list[str]:
+    r = ex.grading["returns"]
+    return [str(x) for x in r] if isinstance(r, list) else [str(r)]
+
+
+def payload(ex: Exercise, cases: list[Case], source: str) -> bytes:
+    """The one frame the box reads on stdin: source, manifest and inputs, no pickle."""
+    arrays: dict[str, np.ndarray] = {}
+
+    def spec(key: str, value):
+        if isinstance(value, Tree):
+            arrays[key + ".leaves"] = value.leaves
+            return {"tree": value.structure, "leaves": key + ".leaves"}
+        if isinstance(value, np.ndarray):
+            arrays[key] = value
+            return {"array": key}
+        return {"scalar": float(value)}
+
+    manifest = {
+        "function": ex.grading["function"],
+        "returns": len(returns(ex)),
+        "cases": [
+            {
+                "globals": {n: spec(f"c{i}.g.{n}", v) for n, v in c.globals.items()},
+                "args": [spec(f"c{i}.a{j}", v) for j, (_, v) in enumerate(c.args)],
+            }
+            for i, c in enumerate(cases)
+        ],
+    }
+    buf = io.BytesIO()
+    np.savez(
+        buf,
+        __manifest__=np.frombuffer(json.dumps(manifest).encode(), dtype=np.uint8),
+        __source__=np.frombuffer(source.encode("utf-8"), dtype=np.uint8),
+        **arrays,
+    )
+    return buf.getvalue()

@@ -1,0 +1,58 @@
+"""rabbit: the typer app. Parses, calls the core, renders; decides nothing about grades."""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import typer
+
+from quiz import __version__
+
+app = typer.Typer(
+    name="rabbit",
+    help="E資格 Day3 の確認テストと演習チャレンジ (NumPy 穴埋め) を、値で採点して記録します。\n\n"
+    "E資格 (JDLA Deep Learning for Engineer) study tool: confirmation tests and NumPy "
+    "fill-in-the-blank exercises, graded by value, with your scores remembered.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"rabbit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Optional[bool] = typer.Option(
+        None, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """rabbit: E資格 study tool."""
+
+
+from quiz.commands import exercise_cmds  # noqa: E402  (registers its commands)
+
+exercise_cmds.register(app)
+
+
+def main() -> None:
+    from quiz.problems import BankError
+    from quiz.store import StoreError
+
+    try:
+        app(prog_name="rabbit")
+    except BankError as e:
+        print("rabbit: the bank has problems / 問題バンクに誤りがあります:", file=sys.stderr)
+        for p in e.problems:
+            print(f"  {p}", file=sys.stderr)
+        sys.exit(2)
+    except StoreError as e:
+        print(f"rabbit: {e}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,319 @@
+"""rabbit exercises / show / submit / hint / reset / watch."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from quiz import home
+from quiz.i18n import pick_lang, t, text
+
+LangOpt = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_LANG.")
+JsonOpt = typer.Option(False, "--json", help="Print machine-readable JSON.")
+
+
+def _exercises():
+    from quiz.exercises import load_all
+
+    return load_all()
+
+
+def _get(name: str, lang: str):
+    exercises = _exercises()
+    ex = exercises.get(name.strip().lower())
+    if ex is None:
+        for candidate in exercises.values():  # accept the id or the function name too
+            if name in (candidate.id, candidate.grading.get("function")):
+                return candidate
+        _usage(t("unknown_exercise", lang, name=name, names=", ".join(exercises)))
+    return ex
+
+
+def _usage(message: str) -> None:
+    print(f"rabbit: {message}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
+def learner_copy(ex, create: bool = True) -> Path:
+    """The learner's own copy of the template under $RABBIT_HOME; made on first use."""
+    path = home.workspace_dir() / ex.template.name
+    if create and not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ex.template, path)
+    return path
+
+
+def _store():
+    from quiz.store import Store
+
+    return Store()
+
+
+def _status_of(ex, statuses: dict) -> str:
+    return statuses.get(ex.id, "not_started")
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def cmd_exercises(json_out: bool = JsonOpt, lang: Optional[str] = LangOpt) -> None:
+    """List every exercise with its day, section, title and status. / 演習の一覧と状況。"""
+    lang = pick_lang(lang)
+    exercises = _exercises()
+    statuses = _store().exercise_status()
+    rows = [
+        {
+            "name": ex.name,
+            "id": ex.id,
+            "day": ex.day,
+            "section": ex.section,
+            "title": text(ex.title, lang),
+            "status": _status_of(ex, statuses),
+        }
+        for ex in exercises.values()
+    ]
+    if json_out:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title="演習チャレンジ / Exercises" if lang == "ja" else "Exercises")
+    for col in ("name", "Day", "S", "title", "status"):
+        table.add_column(col)
+    style = {"passed": "green", "failed": "red", "not_started": "dim"}
+    for r in rows:
+        table.add_row(
+            r["name"], str(r["day"]), str(r["section"]), r["title"],
+            f"[{style[r['status']]}]{t('status_' + r['status'], lang)}[/]",
+        )
+    _console().print(table)
+
+
+def cmd_show(name: str = typer.Argument(..., help="traverse, bptt, gradient_clipping, lstm, gru, bidirectional, encode or attention"),
+             lang: Optional[str] = LangOpt) -> None:
+    """Show the statement and the code with the blank, and the file to edit. / 問題文と穴埋めコード。"""
+    from rich.panel import Panel
+    from rich.syntax import Syntax
+
+    lang = pick_lang(lang)
+    ex = _get(name, lang)
+    console = _console()
+    path = learner_copy(ex)
+    code = path.read_text(encoding="utf-8")
+    blank_lines = {i + 1 for i, line in enumerate(code.splitlines()) if ex.marker in line}
+    console.print(Panel(text(ex.statement, lang).strip(), title=f"Day{ex.day} S{ex.section} · {ex.name} · {text(ex.title, lang)}"))
+    console.print(Syntax(code, "python", line_numbers=True, highlight_lines=blank_lines or None, theme="ansi_dark"))
+    console.print(f"\n[bold]{t('options', lang)}[/] ({ex.blank}):")
+    for i, opt in enumerate(ex.options, 1):
+        console.print(f"  {i}. {opt}", markup=False)
+    statuses = _store().exercise_status()
+    if _status_of(ex, statuses) == "passed":
+        console.print(f"\n[bold]{t('explanation', lang)}[/]")
+        console.print(text(ex.explanation, lang).strip(), markup=False)
+    console.print(f"\n{t('edit_here', lang, name=ex.name)}\n  {path}", markup=False)
+
+
+def _render_verdict(verdict, ex, lang: str, console) -> None:
+    n = verdict.cases
+    if verdict.passed:
+        console.print(f"[bold green]✔ {t('passed', lang, name=ex.name, n=n, seconds=verdict.seconds)}[/]")
+        return
+    console.print(f"[bold red]✘ {t('failed', lang, name=ex.name, ok=verdict.passed_cases, n=n)}[/]")
+    for line in feedback_lines(verdict, ex, lang):
+        console.print(line, markup=False)
+    console.print(t("next_hint", lang, name=ex.name), style="dim")
+
+
+def feedback_lines(verdict, ex, lang: str) -> list[str]:
+    """The failure explained, in the learner's language (shared by the table and --json)."""
+    lines: list[str] = []
+    if verdict.reason == "blank":
+        lines.append(t("blank", lang, label=verdict.error))
+    elif verdict.reason == "load":
+        lines.append(t("load", lang))
+        lines.extend("  " + s for s in verdict.error.splitlines())
+    elif verdict.reason:
+        lines.append(t(verdict.reason, lang))
+    shown = verdict.failed[:2]
+    for c in shown:
+        where = "[" + ", ".join(map(str, c.where)) + "]" if c.where else ""
+        if c.reason == "error":
+            lines.append(t("case_error", lang, case=c.name))
+            lines.extend("  " + s for s in c.error.splitlines())
+        elif c.reason == "shape":
+            lines.append(t("case_shape", lang, case=c.name, output=c.output,
+                           expected=tuple(c.expected_shape or ()), actual=tuple(c.actual_shape or ())))
+        elif c.reason == "missing":
+            lines.append(t("case_missing", lang, case=c.name, output=c.output))
+        elif c.reason == "nonfinite":
+            lines.append(t("case_nonfinite", lang, case=c.name, output=c.output, where=where, value=c.actual_value))
+        elif c.reason == "mismatch":
+            lines.append(t("case_mismatch", lang, case=c.name, output=c.output, where=where, diff=c.max_diff,
+                           expected=c.expected_value, actual=c.actual_value))
+        if c.hint:
+            lines.append("  " + t("hint_" + c.hint, lang))
+    if len(verdict.failed) > len(shown):
+        lines.append(t("more_failures", lang, n=len(verdict.failed) - len(shown)))
+    if verdict.misconception:
+        lines.append(t("misconception", lang) + " " + text(verdict.misconception.feedback, lang).strip())
+    if verdict.output.strip():
+        lines.append(t("learner_output", lang))
+        lines.extend("  " + s for s in verdict.output.strip().splitlines()[:20])
+    return lines
+
+
+def cmd_submit(
+    name: str = typer.Argument(..., help="The exercise to grade, e.g. lstm."),
+    file: Optional[Path] = typer.Option(None, "--file", "-f", help="Grade this file instead of your copy."),
+    answer: Optional[str] = typer.Option(None, "--answer", "-a", help="Put this one expression into the blank and grade it."),
+    json_out: bool = JsonOpt,
+    lang: Optional[str] = LangOpt,
+) -> None:
+    """Grade your code by value against the reference engine. Exit 0 pass, 1 fail. / 提出して採点。"""
+    from quiz import grading
+    from quiz.store import Attempt
+
+    lang = pick_lang(lang)
+    ex = _get(name, lang)
+    if file is not None and answer is not None:
+        _usage(t("both_file_answer", lang))
+    if answer is not None:
+        try:
+            source = grading.fill(ex, answer)
+        except grading.AnswerError as e:
+            _usage(t("bad_answer", lang, error=e))
+        given = grading.normalise_answer(answer)
+    else:
+        path = file if file is not None else learner_copy(ex)
+        if not path.is_file():
+            _usage(t("no_file", lang, path=path))
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            _usage(f"{path}: {e}")
+        given = None
+    verdict = grading.grade(ex, source, answer=given)
+    recorded = verdict.reason != "blank"
+    if recorded:
+        _store().record(Attempt(
+            item_id=ex.id, kind="exercise", correct=verdict.passed,
+            answer=verdict.answer if verdict.answer is not None else None,
+            duration_ms=int(verdict.seconds * 1000), item_hash=ex.content_hash,
+            detail={"passed_cases": verdict.passed_cases, "cases": verdict.cases, "reason": verdict.reason,
+                    "failed": [c.name for c in verdict.failed]},
+        ))
+    if json_out:
+        d = verdict.to_dict()
+        d["feedback"] = feedback_lines(verdict, ex, lang)
+        d["failed"] = d.pop("failed")
+        d["recorded"] = recorded
+        print(json.dumps(d, ensure_ascii=False, indent=2))
+    else:
+        console = _console()
+        _render_verdict(verdict, ex, lang, console)
+        if not recorded:
+            console.print(t("not_recorded", lang), style="dim")
+    raise typer.Exit(0 if verdict.passed else 1)
+
+
+def cmd_hint(name: str = typer.Argument(..., help="The exercise, e.g. lstm."), lang: Optional[str] = LangOpt) -> None:
+    """Show the next hint tier (gentlest first). / 次の段階のヒント。"""
+    lang = pick_lang(lang)
+    ex = _get(name, lang)
+    store = _store()
+    tier = min(store.hints_shown(ex.id) + 1, len(ex.hints))
+    store.record_hint(ex.id, tier)
+    console = _console()
+    console.print(f"[bold]{t('hint_tier', lang, tier=tier, total=len(ex.hints))}[/] ({ex.name})")
+    console.print(text(ex.hints[tier - 1], lang).strip(), markup=False)
+    if tier == len(ex.hints):
+        console.print(t("hint_last", lang, name=ex.name), style="dim")
+
+
+def cmd_reset(name: str = typer.Argument(..., help="The exercise, e.g. lstm."), lang: Optional[str] = LangOpt) -> None:
+    """Restore your copy from the template; the old one is kept as NAME.py.bak. / 初期状態に戻す。"""
+    lang = pick_lang(lang)
+    ex = _get(name, lang)
+    path = learner_copy(ex, create=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        backup = path.with_suffix(".py.bak")
+        shutil.copyfile(path, backup)
+        shutil.copyfile(ex.template, path)
+        print(t("reset_done", lang, path=path, backup=backup))
+    else:
+        shutil.copyfile(ex.template, path)
+        print(t("reset_fresh", lang, path=path))
+
+
+def cmd_watch(
+    name: Optional[str] = typer.Argument(None, help="The exercise; default: the first one not passed yet."),
+    interval: float = typer.Option(0.5, "--interval", help="Seconds between checks for a save."),
+    lang: Optional[str] = LangOpt,
+) -> None:
+    """Re-grade on every save, like rustlings watch (Ctrl-C to stop). / 保存のたびに採点。"""
+    from quiz import grading
+    from quiz.store import Attempt
+
+    lang = pick_lang(lang)
+    console = _console()
+    follow = name is None
+
+    def next_open():
+        statuses = _store().exercise_status()
+        for ex in _exercises().values():
+            if statuses.get(ex.id) != "passed":
+                return ex
+        return None
+
+    ex = _get(name, lang) if name else next_open()
+    if ex is None:
+        console.print(t("watch_all_done", lang))
+        return
+    try:
+        while ex is not None:
+            path = learner_copy(ex)
+            console.print(t("watching", lang, path=path), style="bold")
+            last = None
+            while True:
+                try:
+                    stamp = path.stat().st_mtime_ns
+                except FileNotFoundError:
+                    stamp = None
+                if stamp != last and stamp is not None:
+                    last = stamp
+                    source = path.read_text(encoding="utf-8", errors="replace")
+                    verdict = grading.grade(ex, source)
+                    if verdict.reason != "blank":
+                        _store().record(Attempt(item_id=ex.id, kind="exercise", correct=verdict.passed,
+                                                answer=verdict.answer, duration_ms=int(verdict.seconds * 1000),
+                                                item_hash=ex.content_hash,
+                                                detail={"passed_cases": verdict.passed_cases, "reason": verdict.reason}))
+                    console.rule(time.strftime("%H:%M:%S"))
+                    _render_verdict(verdict, ex, lang, console)
+                    if verdict.passed and follow:
+                        break
+                time.sleep(interval)
+            ex = next_open() if follow else None
+            if follow and ex is None:
+                console.print(t("watch_all_done", lang))
+    except KeyboardInterrupt:
+        console.print()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("exercises")(cmd_exercises)
+    app.command("show")(cmd_show)
+    app.command("submit")(cmd_submit)
+    app.command("hint")(cmd_hint)
+    app.command("reset")(cmd_reset)
+    app.command("watch")(cmd_watch)
