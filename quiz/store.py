@@ -20,9 +20,7 @@ class StoreError(Exception):
     """The database cannot be used; the message names the file and what to do."""
 
 
-def _m1_attempts(db: sqlite3.Connection) -> None:
-    db.executescript(
-        """
+_M1_ATTEMPTS = """
         CREATE TABLE attempts (
             id INTEGER PRIMARY KEY,
             uid TEXT NOT NULL UNIQUE,          -- stable across export/import
@@ -47,11 +45,10 @@ def _m1_attempts(db: sqlite3.Connection) -> None:
             tier INTEGER NOT NULL,
             shown_at TEXT NOT NULL
         );
-        """
-    )
+"""
 
-
-MIGRATIONS = [_m1_attempts]
+# Ordered schema changes; each runs once, in one transaction, and bumps PRAGMA user_version.
+MIGRATIONS = [_M1_ATTEMPTS]
 
 
 def now_iso() -> str:
@@ -111,13 +108,11 @@ class Store:
                 f"schema version {version} is newer than this rabbit knows ({len(MIGRATIONS)}); upgrade rabbit"
             )
         for i in range(version, len(MIGRATIONS)):
-            db.execute("BEGIN IMMEDIATE")
             try:
-                MIGRATIONS[i](db)
-                db.execute(f"PRAGMA user_version = {i + 1}")
-                db.execute("COMMIT")
+                db.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[i]}\nPRAGMA user_version = {i + 1};\nCOMMIT;")
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
 
     def close(self) -> None:
@@ -166,6 +161,14 @@ class Store:
             "SELECT item_id, max(correct) FROM attempts GROUP BY item_id"
         ).fetchall()
         return {item: ("passed" if best else "failed") for item, best in rows}
+
+    def missed_ids(self) -> set[str]:
+        """Items whose most recent answer was wrong."""
+        rows = self.connect().execute(
+            "SELECT item_id, correct FROM attempts a WHERE id = "
+            "(SELECT max(id) FROM attempts b WHERE b.item_id = a.item_id)"
+        ).fetchall()
+        return {item for item, correct in rows if not correct}
 
     def attempts(self, item_id: str | None = None) -> list[dict]:
         db = self.connect()

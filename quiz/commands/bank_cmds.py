@@ -1,0 +1,73 @@
+"""rabbit bank validate / list."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from quiz.i18n import pick_lang, text
+
+bank_app = typer.Typer(help="Check and list the question bank. / 問題バンクの検証と一覧。", no_args_is_help=True)
+
+
+@bank_app.command("validate")
+def cmd_validate(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Question files or directories (default: the shipped bank and $RABBIT_BANK)."),
+) -> None:
+    """Check question files; every problem with file, line and field; exit 2 if any. / バンクの検証。"""
+    from quiz import bank
+
+    targets = list(paths) if paths else bank.default_paths()
+    questions, problems = bank.validate_paths(targets)
+    if problems:
+        for p in problems:
+            print(str(p), file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {len({p.path for p in problems})} file(s) / "
+              f"{len(problems)} 件の問題があります", file=sys.stderr)
+        raise typer.Exit(2)
+    print(f"ok: {len(questions)} questions in {len(bank.question_files(targets))} file(s) / "
+          f"{len(questions)} 問、問題なし")
+
+
+@bank_app.command("list")
+def cmd_list(
+    day: Optional[str] = typer.Option(None, "--day", "-d", help="day1-day4 or 1-4."),
+    section: Optional[int] = typer.Option(None, "--section", "-s", help="Section number."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en."),
+) -> None:
+    """List questions: id, day, section, type. / 問題の一覧。"""
+    from quiz import bank, session
+
+    lang = pick_lang(lang)
+    d = None
+    if day is not None:
+        try:
+            d = session.parse_day(day)
+        except session.SelectionError:
+            print(f"rabbit: --day must be day1-day4 or 1-4, got {day!r}", file=sys.stderr)
+            raise typer.Exit(2)
+    rows = [q for q in bank.load() if (d is None or q.day == d) and (section is None or q.section == section)]
+    rows.sort(key=lambda q: (q.day, q.section, q.id))
+    if json_out:
+        print(json.dumps([{"id": q.id, "day": q.day, "section": q.section, "type": q.type, "source": q.source}
+                          for q in rows], ensure_ascii=False, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} questions")
+    for col in ("id", "Day", "S", "type", "source", "prompt"):
+        table.add_column(col, overflow="ellipsis", no_wrap=col != "prompt")
+    for q in rows:
+        prompt = text(q.prompt, lang).replace("\n", " ")
+        table.add_row(q.id, str(q.day), str(q.section), q.type, q.source, prompt[:60] or f"({q.exercise})")
+    Console(highlight=False).print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(bank_app, name="bank")

@@ -1,0 +1,262 @@
+"""rabbit quiz DAY: exam-style questions, graded on the spot, every answer recorded at once."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+import uuid
+from typing import Optional
+
+import typer
+
+from quiz.i18n import pick_lang, text
+
+L = {
+    "card": {"ja": "Day{day} S{section} · {n}/{total} · {kind}", "en": "Day{day} S{section} · {n}/{total} · {kind}"},
+    "kind_choice": {"ja": "4択", "en": "choose one"},
+    "kind_multi": {"ja": "複数選択 (例: 1 3)", "en": "choose all that apply (e.g. 1 3)"},
+    "kind_numeric": {"ja": "数値", "en": "number"},
+    "kind_text": {"ja": "用語", "en": "term"},
+    "kind_expr": {"ja": "数式", "en": "formula"},
+    "kind_describe": {"ja": "記述 (簡潔に)", "en": "describe briefly"},
+    "kind_code": {"ja": "コード穴埋め 4択", "en": "code, choose one"},
+    "source_confirmation": {"ja": "確認テスト", "en": "confirmation test"},
+    "source_original": {"ja": "E資格形式オリジナル", "en": "original, exam style"},
+    "correct": {"ja": "✔ 正解", "en": "✔ Correct"},
+    "wrong": {"ja": "✘ 不正解", "en": "✘ Wrong"},
+    "key_is": {"ja": "正解: {key}", "en": "Answer: {key}"},
+    "invalid_choice": {"ja": "1〜{n} の番号で答えてください。", "en": "Answer with a number from 1 to {n}."},
+    "invalid_multi": {"ja": "番号をスペースかカンマで区切って答えてください (例: 1 3)。", "en": "Give the numbers separated by spaces or commas (e.g. 1 3)."},
+    "invalid_number": {"ja": "数値で答えてください (例: 0.25, 1/4)。", "en": "Answer with a number (e.g. 0.25, 1/4)."},
+    "invalid_shape": {"ja": "3x3 のように答えてください。", "en": "Answer like 3x3."},
+    "invalid_expr": {"ja": "式として読めません ({why})。例: 2*(x+y)", "en": "Cannot read that as a formula ({why}). Example: 2*(x+y)"},
+    "invalid_empty": {"ja": "答えを入力してください (終了は Ctrl-D / Ctrl-C)。", "en": "Type an answer (Ctrl-D or Ctrl-C to stop)."},
+    "model_answer": {"ja": "模範解答", "en": "Model answer"},
+    "key_points": {"ja": "ポイント (✔ = あなたの答えに含まれる語句が見つかったもの)", "en": "Key points (✔ = your answer mentions it)"},
+    "self_grade": {"ja": "自己採点: 正解にしますか? [y/n]", "en": "Grade yourself: count it as correct? [y/n]"},
+    "explanation": {"ja": "解説", "en": "Explanation"},
+    "summary": {"ja": "結果: {correct}/{asked} 問正解", "en": "Result: {correct}/{asked} correct"},
+    "stopped": {"ja": "(途中で終了しました。回答済みの {asked} 問は記録されています)", "en": "(stopped early; the {asked} answered question(s) are recorded)"},
+    "section": {"ja": "セクション", "en": "Section"},
+    "asked": {"ja": "出題", "en": "Asked"},
+    "right": {"ja": "正解", "en": "Correct"},
+    "rate": {"ja": "正答率", "en": "Rate"},
+    "replay": {"ja": "同じ問題を同じ順で: rabbit quiz day{day} --seed {seed}", "en": "Same questions, same order: rabbit quiz day{day} --seed {seed}"},
+    "missed_next": {"ja": "間違えた問題だけ復習: rabbit quiz day{day} --missed", "en": "Retry what you missed: rabbit quiz day{day} --missed"},
+    "bad_day": {"ja": "DAY は day1〜day4 (または 1〜4) で指定してください: {got!r}", "en": "DAY must be day1-day4 (or 1-4), got {got!r}"},
+    "none_found": {"ja": "Day{day}{sec} の問題はありません。セクションは次のとおりです: {sections}", "en": "no questions for Day{day}{sec}. Sections with questions: {sections}"},
+    "none_missed": {"ja": "Day{day} で間違えたままの問題はありません。", "en": "Nothing missed in Day{day}."},
+    "misconception": {"ja": "よくある間違い:", "en": "A common mistake:"},
+    "prompt": {"ja": "回答> ", "en": "answer> "},
+}
+
+
+def m(key: str, lang: str, **kw) -> str:
+    return L[key][lang].format(**kw)
+
+
+class _Reader:
+    """One answer per line; EOF ends the session. In a terminal, readline gives line editing."""
+
+    def __init__(self, tty: bool, prompt: str):
+        self.tty = tty
+        self.prompt = prompt
+        if tty:
+            try:
+                import readline  # noqa: F401  (line editing, history, wide characters)
+            except ImportError:
+                pass
+
+    def __call__(self) -> str | None:
+        if self.tty:
+            try:
+                return input(self.prompt)
+            except EOFError:
+                return None
+        line = sys.stdin.readline()
+        if not line:
+            return None
+        return line.rstrip("\r\n")
+
+
+def _code_block(ex) -> str:
+    lines = ex.template.read_text(encoding="utf-8").splitlines()
+    fn = ex.grading["function"]
+    start = next((i for i, ln in enumerate(lines) if ln.startswith(f"def {fn}(")), 0)
+    return "\n".join(lines[start:]).replace(ex.marker, f"【 ({ex.blank}) 】")
+
+
+def cmd_quiz(
+    day: str = typer.Argument(..., help="day1, day2, day3 or day4 (or 1-4)."),
+    section: Optional[int] = typer.Option(None, "--section", "-s", help="Only this section (0 = review of the previous day)."),
+    count: Optional[int] = typer.Option(None, "--count", "-n", min=1, help="Ask at most N questions."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Same seed, same questions in the same order."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_LANG."),
+    missed: bool = typer.Option(False, "--missed", help="Only questions whose last answer was wrong."),
+    json_out: bool = typer.Option(False, "--json", help="Print a JSON summary at the end (questions go to stderr)."),
+) -> None:
+    """Take an exam-style quiz: one answer per line; exit 0 all correct, 1 otherwise. / 確認テストと E資格形式の問題。"""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from quiz import answers, bank, session
+    from quiz.exercises import load_all
+    from quiz.store import Attempt, Store
+
+    lang = pick_lang(lang)
+    try:
+        d = session.parse_day(day)
+    except session.SelectionError:
+        print(f"rabbit: {m('bad_day', lang, got=day)}", file=sys.stderr)
+        raise typer.Exit(2)
+    questions = bank.load()
+    store = Store()
+    only = None
+    if missed:
+        only = store.missed_ids()
+    if seed is None:
+        seed = random.randrange(1, 10**6)
+    items = session.select(questions, d, section, count, seed, only)
+    if not items:
+        if missed:
+            print(m("none_missed", lang, day=d))
+            return
+        sections = sorted({q.section for q in questions if q.day == d})
+        print(f"rabbit: {m('none_found', lang, day=d, sec=f' S{section}' if section is not None else '', sections=sections)}",
+              file=sys.stderr)
+        raise typer.Exit(2)
+    exercises = load_all()
+    console = Console(stderr=json_out, highlight=False)
+    tty = sys.stdin.isatty()
+    read = _Reader(tty, m("prompt", lang))
+    tally = session.Tally()
+    run_id = uuid.uuid4().hex[:12]
+    finished = False
+    try:
+        for n, q in enumerate(items, 1):
+            ex = exercises.get(q.exercise) if q.type == "code" else None
+            kind = m(f"kind_{q.type}", lang)
+            src = m(f"source_{q.source}", lang)
+            console.print()
+            console.rule(f"[bold]{m('card', lang, day=q.day, section=q.section, n=n, total=len(items), kind=kind)}[/] [dim]{src}[/]")
+            if ex is not None:
+                console.print(escape(text(q.prompt, lang) or text(ex.statement, lang)).strip())
+                console.print(_code_block(ex), markup=False, highlight=False)
+                options = [{"ja": o, "en": o} for o in ex.options]
+            else:
+                console.print(escape(text(q.prompt, lang)).strip())
+                options = list(q.options)
+            for i, opt in enumerate(options, 1):
+                console.print(f"  [bold cyan]{i}[/]. {escape(text(opt, lang))}")
+            if q.type == "numeric" and q.unit:
+                console.print(f"  [dim]({escape(text(q.unit, lang))})[/]")
+            started = time.monotonic()
+            while True:
+                if not tty:
+                    console.print(m("prompt", lang), end="")
+                line = read()
+                if line is None:
+                    raise EOFError
+                if not tty:
+                    console.print(line, markup=False, highlight=False)
+                j = answers.judge(q, line, right_option=ex.answer if ex else None)
+                if j.invalid:
+                    key = j.invalid.split(":", 1)
+                    if key[0] == "expr":
+                        console.print(m("invalid_expr", lang, why=key[1] if len(key) > 1 else ""), style="yellow")
+                    else:
+                        console.print(m(f"invalid_{key[0]}", lang, n=len(options)), style="yellow")
+                    continue
+                break
+            if j.pending:
+                console.print(f"\n[bold]{m('model_answer', lang)}[/]")
+                console.print(escape(text(q.model_answer, lang)).strip())
+                console.print(f"[bold]{m('key_points', lang)}[/]")
+                for i, kp in enumerate(q.key_points):
+                    mark = "[green]✔[/]" if i in j.hits else "[dim]·[/]"
+                    console.print(f"  {mark} {escape(text(kp, lang))}")
+                while True:
+                    console.print(m("self_grade", lang))
+                    line = read()
+                    if line is None:
+                        raise EOFError
+                    if not tty:
+                        console.print(line, markup=False, highlight=False)
+                    grade = answers.self_grade(line)
+                    if grade is not None:
+                        j.correct = grade
+                        break
+            correct = bool(j.correct)
+            store.record(Attempt(
+                item_id=q.id, kind="question", correct=correct, answer=j.answer,
+                duration_ms=int((time.monotonic() - started) * 1000), session=run_id, item_hash=q.content_hash,
+                detail={"type": q.type, "hits": j.hits} if q.type == "describe" else None,
+            ))
+            tally.add(q, correct, j.answer)
+            if q.type != "describe":
+                console.print(f"[bold green]{m('correct', lang)}[/]" if correct else f"[bold red]{m('wrong', lang)}[/]  "
+                              + escape(m("key_is", lang, key=_key_text(q, ex, lang))))
+            if ex is not None and not correct:
+                mis = _option_misconception(ex, j.answer)
+                if mis:
+                    console.print(f"[yellow]{m('misconception', lang)}[/] {escape(text(mis.feedback, lang)).strip()}")
+            expl = text(q.explanation, lang) or (text(ex.explanation, lang) if ex else "")
+            if expl:
+                console.print(f"[dim]{m('explanation', lang)}:[/] {escape(expl).strip()}")
+        finished = True
+    except (EOFError, KeyboardInterrupt):
+        console.print()
+    _summary(console, tally, d, seed, lang, finished)
+    if json_out:
+        print(json.dumps(tally.summary(len(items), seed, finished), ensure_ascii=False, indent=2))
+    raise typer.Exit(0 if tally.asked and tally.correct == tally.asked else 1)
+
+
+def _key_text(q, ex, lang: str) -> str:
+    if ex is not None:
+        return f"{ex.answer}. {ex.right_option}"
+    if q.type == "choice":
+        return f"{q.answer}. {text(q.options[q.answer - 1], lang)}"
+    if q.type == "multi":
+        return ", ".join(f"{a}. {text(q.options[a - 1], lang)}" for a in q.answer)
+    if q.type == "numeric":
+        return "×".join(str(a) for a in q.answer) if isinstance(q.answer, list) else f"{q.answer:g}"
+    if q.type == "text":
+        return " / ".join(q.accept[:3])
+    if q.type == "expr":
+        return str(q.answer)
+    return ""
+
+
+def _option_misconception(ex, picked: str):
+    from quiz.grading import match_misconception
+
+    if picked.isdigit() and 1 <= int(picked) <= len(ex.options):
+        return match_misconception(ex, ex.options[int(picked) - 1], [])
+    return None
+
+
+def _summary(console, tally, day: int, seed: int, lang: str, finished: bool) -> None:
+    from rich.table import Table
+
+    console.print()
+    console.rule(f"[bold]{m('summary', lang, correct=tally.correct, asked=tally.asked)}[/]")
+    if not finished:
+        console.print(m("stopped", lang, asked=tally.asked), style="dim")
+    if tally.asked:
+        table = Table()
+        for col in (m("section", lang), m("asked", lang), m("right", lang), m("rate", lang)):
+            table.add_column(col, justify="right")
+        for d, s, a, c in tally.by_section():
+            bar = "█" * round(10 * c / a) + "░" * (10 - round(10 * c / a))
+            table.add_row(f"Day{d} S{s}", str(a), str(c), f"{bar} {100 * c / a:.0f}%")
+        console.print(table)
+    console.print(m("replay", lang, day=day, seed=seed), style="dim")
+    if tally.correct < tally.asked:
+        console.print(m("missed_next", lang, day=day), style="dim")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("quiz")(cmd_quiz)

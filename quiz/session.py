@@ -1,0 +1,79 @@
+"""A quiz session: which questions, in what order, and the tally. No I/O of its own."""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+
+from quiz.bank import Question
+
+
+class SelectionError(ValueError):
+    pass
+
+
+def parse_day(text: str) -> int:
+    """day3, Day3, 3, d3 → 3."""
+    m = re.fullmatch(r"(?:day|d)?\s*([1-4])", text.strip().lower())
+    if not m:
+        raise SelectionError(text)
+    return int(m.group(1))
+
+
+def select(questions: list[Question], day: int, section: int | None = None, count: int | None = None,
+           seed: int | None = None, only: set[str] | None = None) -> list[Question]:
+    """The questions of one day (and section), shuffled by `seed`, at most `count` of them."""
+    pool = [q for q in questions if q.day == day and (section is None or q.section == section)]
+    if only is not None:
+        pool = [q for q in pool if q.id in only]
+    rng = random.Random(seed)
+    rng.shuffle(pool)
+    if count is not None:
+        pool = pool[:count]
+    return pool
+
+
+@dataclass
+class Result:
+    question: Question
+    correct: bool
+    answer: str
+
+
+@dataclass
+class Tally:
+    results: list[Result] = field(default_factory=list)
+
+    def add(self, q: Question, correct: bool, answer: str) -> None:
+        self.results.append(Result(q, correct, answer))
+
+    @property
+    def asked(self) -> int:
+        return len(self.results)
+
+    @property
+    def correct(self) -> int:
+        return sum(r.correct for r in self.results)
+
+    def by_section(self) -> list[tuple[int, int, int, int]]:
+        """(day, section, asked, correct), in section order."""
+        rows: dict[tuple[int, int], list[int]] = {}
+        for r in self.results:
+            row = rows.setdefault((r.question.day, r.question.section), [0, 0])
+            row[0] += 1
+            row[1] += r.correct
+        return [(d, s, a, c) for (d, s), (a, c) in sorted(rows.items())]
+
+    def summary(self, planned: int, seed: int | None, finished: bool) -> dict:
+        return {
+            "asked": self.asked,
+            "correct": self.correct,
+            "planned": planned,
+            "finished": finished,
+            "seed": seed,
+            "score": round(self.correct / self.asked, 4) if self.asked else None,
+            "sections": [{"day": d, "section": s, "asked": a, "correct": c} for d, s, a, c in self.by_section()],
+            "items": [{"id": r.question.id, "correct": r.correct, "answer": r.answer, "section": r.question.section}
+                      for r in self.results],
+        }

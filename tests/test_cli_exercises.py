@@ -1,0 +1,127 @@
+"""The exercise commands as a learner uses them: exit codes, JSON, the attempt log."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from quiz.cli import app
+from quiz.exercises import load_all
+
+runner = CliRunner()
+RIGHT = "input_gate * a + forget_gate * prev_c"
+
+
+def rabbit(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_exercises_json_lists_all_with_status():
+    result = rabbit("exercises", "--json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert {r["name"] for r in rows} == set(load_all())
+    assert all(r["status"] == "not_started" for r in rows)
+    assert {"day", "section", "title", "id"} <= set(rows[0])
+
+
+def test_submit_pass_fail_and_status(rabbit_home):
+    ok = rabbit("submit", "lstm", "--answer", RIGHT)
+    assert ok.exit_code == 0, ok.stdout
+    bad = rabbit("submit", "gru", "--answer", "z * h + (1-z) * h_bar")
+    assert bad.exit_code == 1
+    rows = {r["name"]: r["status"] for r in json.loads(rabbit("exercises", "--json").stdout)}
+    assert rows["lstm"] == "passed" and rows["gru"] == "failed" and rows["bptt"] == "not_started"
+
+
+def test_submit_json_has_feedback_and_misconception():
+    result = rabbit("submit", "lstm", "--answer", "forget_gate * c", "--json", "--lang", "en")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["exercise"] == "lstm" and data["passed"] is False
+    assert data["cases"] >= 4 and data["failed"]
+    assert data["misconception"] is not None
+    assert any("common mistake" in line for line in data["feedback"])
+
+
+def test_submit_records_every_attempt_in_the_log(rabbit_home):
+    rabbit("submit", "lstm", "--answer", "forget_gate * c")
+    rabbit("submit", "lstm", "--answer", RIGHT)
+    db = sqlite3.connect(rabbit_home / "rabbit.db")
+    rows = db.execute("SELECT item_id, correct, answer, duration_ms, answered_at FROM attempts ORDER BY id").fetchall()
+    assert [(r[0], r[1], r[2]) for r in rows] == [("ex.lstm", 0, "forget_gate * c"), ("ex.lstm", 1, RIGHT)]
+    assert all(r[3] is not None and r[4] for r in rows)
+
+
+def test_submit_learner_copy_and_file(rabbit_home, tmp_path):
+    show = rabbit("show", "lstm")
+    assert show.exit_code == 0
+    copy = rabbit_home / "exercises" / "lstm.py"
+    assert str(copy) in show.stdout.replace("\n", "")
+    unfilled = rabbit("submit", "lstm")
+    assert unfilled.exit_code == 1 and "(け)" in unfilled.stdout
+    copy.write_text(copy.read_text(encoding="utf-8").replace("___け___", RIGHT), encoding="utf-8")
+    assert rabbit("submit", "lstm").exit_code == 0
+    other = tmp_path / "mine.py"
+    other.write_text(copy.read_text(encoding="utf-8").replace(RIGHT, "forget_gate * c"), encoding="utf-8")
+    assert rabbit("submit", "lstm", "--file", str(other)).exit_code == 1
+
+
+def test_usage_errors_exit_2_and_name_the_fix(tmp_path):
+    unknown = rabbit("submit", "lstmm", "--answer", "1")
+    assert unknown.exit_code == 2 and "lstm" in unknown.stderr
+    missing = rabbit("submit", "lstm", "--file", str(tmp_path / "nope.py"))
+    assert missing.exit_code == 2 and "nope.py" in missing.stderr
+    bad = rabbit("submit", "lstm", "--answer", "input_gate *")
+    assert bad.exit_code == 2 and "--answer" in bad.stderr
+    both = rabbit("submit", "lstm", "--answer", RIGHT, "--file", "x.py")
+    assert both.exit_code == 2
+
+
+def test_hint_tiers_advance_and_stop_at_the_last():
+    ex = load_all()["lstm"]
+    seen = [rabbit("hint", "lstm", "--lang", "en").stdout for _ in range(len(ex.hints) + 1)]
+    for i, out in enumerate(seen[: len(ex.hints)], 1):
+        assert f"Hint {i}/{len(ex.hints)}" in out
+    assert f"Hint {len(ex.hints)}/{len(ex.hints)}" in seen[-1]
+
+
+def test_reset_restores_the_template_and_keeps_a_backup(rabbit_home):
+    rabbit("show", "gru")
+    copy = rabbit_home / "exercises" / "gru.py"
+    copy.write_text("my work", encoding="utf-8")
+    result = rabbit("reset", "gru")
+    assert result.exit_code == 0
+    assert "___こ___" in copy.read_text(encoding="utf-8")
+    assert (rabbit_home / "exercises" / "gru.py.bak").read_text(encoding="utf-8") == "my work"
+
+
+def test_every_command_has_help_text():
+    for cmd in ("exercises", "show", "submit", "hint", "reset", "watch"):
+        result = rabbit(cmd, "--help")
+        assert result.exit_code == 0 and len(result.stdout) > 50
+
+
+def test_help_and_list_do_not_import_numpy(rabbit_home):
+    code = (
+        "import sys; sys.argv = ['rabbit'] + sys.argv[1:]\n"
+        "from quiz.cli import app\n"
+        "try:\n    app(prog_name='rabbit')\nexcept SystemExit:\n    pass\n"
+        "print('NUMPY' if 'numpy' in sys.modules else 'CLEAN')\n"
+    )
+    for args in (["--help"], ["exercises", "--json"]):
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                             env={"RABBIT_HOME": str(rabbit_home), "PATH": "/usr/bin:/bin"})
+        assert out.stdout.strip().endswith("CLEAN"), (args, out.stdout[-200:], out.stderr[-500:])
+
+
+def test_installed_script_works_from_any_directory(rabbit_exe, tmp_path, rabbit_home):
+    env = {"RABBIT_HOME": str(rabbit_home), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([str(rabbit_exe), "submit", "lstm", "--answer", RIGHT], cwd=tmp_path,
+                         capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    version = subprocess.run([sys.executable, "-m", "quiz", "--version"], cwd=tmp_path,
+                             capture_output=True, text=True, env=env)
+    assert version.returncode == 0 and version.stdout.startswith("rabbit ")

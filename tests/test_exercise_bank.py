@@ -1,0 +1,136 @@
+"""rustlings' `dev check` for rabbit: every template fails unfilled, every right answer passes,
+every known wrong answer fails and is named, and every exercise's cases cover what they must."""
+
+import numpy as np
+import pytest
+
+from quiz import cases, grading
+from quiz.exercises import load_all
+
+EXERCISES = load_all()
+# DOMAIN.md: for a 1-D w, w.dot(E.T) computes the same values as E.dot(w); grading by value
+# accepts it, and the explanation says the exam intends E.dot(w).
+SAME_VALUES = {("encode", "w.dot(E.T)")}
+NAMES = ["traverse", "bptt", "gradient_clipping", "lstm", "gru", "bidirectional", "encode", "attention"]
+
+
+def test_all_eight_exercises_are_in_the_bank():
+    assert sorted(EXERCISES) == sorted(NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_unfilled_template_fails_with_a_clear_message(name):
+    ex = EXERCISES[name]
+    verdict = grading.grade(ex, ex.template.read_text(encoding="utf-8"))
+    assert not verdict.passed
+    assert verdict.reason == "blank" and verdict.error == ex.blank
+    from quiz.commands.exercise_cmds import feedback_lines
+
+    assert f"blank ({ex.blank}) is not filled in yet" in "\n".join(feedback_lines(verdict, ex, "en"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_exam_answer_passes(name):
+    ex = EXERCISES[name]
+    verdict = grading.grade(ex, grading.fill(ex, ex.right_option), answer=ex.right_option)
+    assert verdict.passed, verdict.to_dict()
+    assert verdict.passed_cases == verdict.cases >= 4
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_wrong_option_fails(name):
+    ex = EXERCISES[name]
+    for i, option in enumerate(ex.options, 1):
+        if i == ex.answer or (name, option) in SAME_VALUES:
+            continue
+        verdict = grading.grade(ex, grading.fill(ex, option), answer=option)
+        assert not verdict.passed, f"{name}: wrong option {i} `{option}` passed"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_known_misconceptions_fail_and_are_named(name):
+    ex = EXERCISES[name]
+    checked = 0
+    for m in ex.misconceptions:
+        for answer in m.answers:
+            verdict = grading.grade(ex, grading.fill(ex, answer), answer=answer)
+            assert not verdict.passed, f"{name}: misconception `{answer}` passed"
+            assert verdict.misconception is m, f"{name}: `{answer}` not matched to its feedback"
+            checked += 1
+    assert checked >= 3
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_cases_use_distinct_non_square_shapes(name):
+    ex = EXERCISES[name]
+    case_list = cases.build_cases(ex)
+    dim_sets = {tuple(sorted(c.dims.items())) for c in case_list}
+    assert len(dim_sets) >= 3, "at least three shape sets"
+    seeds = [c["seed"] for c in ex.grading["cases"]]
+    assert len(set(seeds)) == len(seeds), "distinct seeds"
+    distinct = [c for c in case_list if len(set(c.dims.values())) == len(c.dims)]
+    assert len(distinct) >= 2, "shape sets whose dimensions all differ"
+    for letter in ("B", "T"):
+        if all(letter in c.dims for c in case_list):
+            assert any(c.dims[letter] == 1 for c in case_list), f"a case with {letter}=1"
+
+
+def test_gradient_clipping_cases_cover_both_branches():
+    ex = EXERCISES["gradient_clipping"]
+    clipped = kept = 0
+    for c in cases.build_cases(ex):
+        args = dict(c.args)
+        norm = np.linalg.norm(args["grad"])
+        if norm > args["threshold"]:
+            clipped += 1
+        else:
+            kept += 1
+    assert clipped >= 2 and kept >= 2
+
+
+def test_equivalent_expressions_pass():
+    ex = EXERCISES["lstm"]
+    for answer in ["a * input_gate + prev_c * forget_gate", "forget_gate*prev_c+input_gate*a"]:
+        assert grading.grade(ex, grading.fill(ex, answer), answer=answer).passed
+
+
+def test_full_width_ime_answer_is_normalised():
+    ex = EXERCISES["lstm"]
+    answer = "input_gate　＊　a　＋　forget_gate　＊　prev_c"
+    verdict = grading.grade(ex, grading.fill(ex, answer))
+    assert verdict.passed
+
+
+def test_answer_is_extracted_from_an_edited_file():
+    ex = EXERCISES["lstm"]
+    source = ex.template.read_text(encoding="utf-8").replace(ex.marker, "forget_gate * c")
+    assert grading.extract_answer(ex, source) == "forget_gate * c"
+    verdict = grading.grade(ex, source)
+    assert not verdict.passed
+    assert verdict.misconception is not None
+
+
+def test_value_mismatch_feedback_names_case_shape_and_difference():
+    ex = EXERCISES["lstm"]
+    answer = "output_gate * a + forget_gate * prev_c"
+    verdict = grading.grade(ex, grading.fill(ex, answer), answer=answer)
+    first = verdict.failed[0]
+    assert first.reason == "mismatch"
+    assert first.output == "c" and first.max_diff > 1e-3
+    assert first.expected_value != first.actual_value and first.where is not None
+    assert first.expected_shape == first.actual_shape
+
+
+def test_wrong_shape_feedback_gives_both_shapes():
+    ex = EXERCISES["bidirectional"]
+    answer = "np.concatenate([hs_f, hs_b[:, ::-1]], axis=1)"
+    verdict = grading.grade(ex, grading.fill(ex, answer), answer=answer)
+    assert not verdict.passed
+    shaped = [c for c in verdict.failed if c.reason in ("shape", "error")]
+    assert shaped
+
+
+def test_value_equivalent_option_passes_as_domain_says():
+    ex = EXERCISES["encode"]
+    assert "w.dot(E.T)" in ex.options
+    assert grading.grade(ex, grading.fill(ex, "w.dot(E.T)")).passed
