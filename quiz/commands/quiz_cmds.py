@@ -43,7 +43,7 @@ L = {
     "asked": {"ja": "出題", "en": "Asked"},
     "right": {"ja": "正解", "en": "Correct"},
     "rate": {"ja": "正答率", "en": "Rate"},
-    "replay": {"ja": "同じ問題を同じ順で: rabbit quiz day{day} --seed {seed}", "en": "Same questions, same order: rabbit quiz day{day} --seed {seed}"},
+    "replay": {"ja": "同じ問題を同じ順で: rabbit quiz day{day}{opts} --seed {seed}", "en": "Same questions, same order: rabbit quiz day{day}{opts} --seed {seed}"},
     "missed_next": {"ja": "間違えた問題だけ復習: rabbit quiz day{day} --missed", "en": "Retry what you missed: rabbit quiz day{day} --missed"},
     "bad_day": {"ja": "DAY は day1〜day4 (または 1〜4) で指定してください: {got!r}", "en": "DAY must be day1-day4 (or 1-4), got {got!r}"},
     "none_found": {"ja": "Day{day}{sec} の問題はありません。セクションは次のとおりです: {sections}", "en": "no questions for Day{day}{sec}. Sections with questions: {sections}"},
@@ -53,8 +53,8 @@ L = {
 }
 
 
-def m(key: str, lang: str, **kw) -> str:
-    return L[key][lang].format(**kw)
+def m(_key: str, _lang: str, **kw) -> str:
+    return L[_key][_lang].format(**kw)
 
 
 class _Reader:
@@ -129,6 +129,7 @@ def cmd_quiz(
         raise typer.Exit(2)
     exercises = load_all()
     console = Console(stderr=json_out, highlight=False)
+    console.soft_wrap = not console.is_terminal  # piped: one line per paragraph, no folding
     tty = sys.stdin.isatty()
     read = _Reader(tty, m("prompt", lang))
     tally = session.Tally()
@@ -208,7 +209,9 @@ def cmd_quiz(
         finished = True
     except (EOFError, KeyboardInterrupt):
         console.print()
-    _summary(console, tally, d, seed, lang, finished)
+    opts = (f" --section {section}" if section is not None else "") + (f" --count {count}" if count else "") \
+        + (" --missed" if missed else "")
+    _summary(console, tally, d, seed, lang, finished, opts)
     if json_out:
         print(json.dumps(tally.summary(len(items), seed, finished), ensure_ascii=False, indent=2))
     raise typer.Exit(0 if tally.asked and tally.correct == tally.asked else 1)
@@ -238,7 +241,7 @@ def _option_misconception(ex, picked: str):
     return None
 
 
-def _summary(console, tally, day: int, seed: int, lang: str, finished: bool) -> None:
+def _summary(console, tally, day: int, seed: int, lang: str, finished: bool, opts: str) -> None:
     from rich.table import Table
 
     console.print()
@@ -253,7 +256,7 @@ def _summary(console, tally, day: int, seed: int, lang: str, finished: bool) -> 
             bar = "█" * round(10 * c / a) + "░" * (10 - round(10 * c / a))
             table.add_row(f"Day{d} S{s}", str(a), str(c), f"{bar} {100 * c / a:.0f}%")
         console.print(table)
-    console.print(m("replay", lang, day=day, seed=seed), style="dim")
+    console.print(m("replay", lang, day=day, seed=seed, opts=opts), style="dim")
     if tally.correct < tally.asked:
         console.print(m("missed_next", lang, day=day), style="dim")
 

@@ -1,0 +1,62 @@
+"""rabbit demo: a tour that needs no terminal and leaves the learner's own log untouched."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from typing import Optional
+
+import typer
+
+
+def _key_answer(q, exercises) -> list[str]:
+    """Lines that answer question q correctly (used to script the demo quiz)."""
+    if q.type == "choice":
+        return [str(q.answer)]
+    if q.type == "code":
+        return [str(exercises[q.exercise].answer)]
+    if q.type == "multi":
+        return [" ".join(map(str, q.answer))]
+    if q.type == "numeric":
+        return ["x".join(f"{a:g}" for a in q.answer) if isinstance(q.answer, list) else f"{q.answer:g}"]
+    if q.type == "text":
+        return [q.accept[0]]
+    if q.type == "expr":
+        return [q.answer]
+    return [q.model_answer.get("ja", ""), "y"]
+
+
+def cmd_demo(lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en.")) -> None:
+    """A scripted tour (no TTY needed): an exercise graded wrong then right, and a short quiz. / デモ。"""
+    from quiz import bank, session
+    from quiz.exercises import load_all
+
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="rabbit-demo-") as tmp:
+        env["RABBIT_HOME"] = tmp  # the demo's answers never reach the real attempt log
+        if lang:
+            env["RABBIT_LANG"] = lang
+
+        def run(args: list[str], stdin: str | None = None) -> int:
+            print(f"\n$ rabbit {' '.join(args)}", flush=True)
+            return subprocess.run([sys.executable, "-m", "quiz", *args], env=env, input=stdin, text=True).returncode
+
+        run(["exercises"])
+        run(["submit", "lstm", "--answer", "forget_gate * c"])
+        run(["submit", "lstm", "--answer", "input_gate * a + forget_gate * prev_c"])
+        exercises = load_all()
+        items = session.select(bank.load(), 3, None, 4, 2026)
+        lines: list[str] = []
+        for i, q in enumerate(items):
+            answer = _key_answer(q, exercises)
+            if i == len(items) - 1 and q.type in ("choice", "code"):  # one wrong answer, to show the feedback
+                answer = [str(int(answer[0]) % 4 + 1)]
+            lines += answer
+        run(["quiz", "day3", "--count", "4", "--seed", "2026"], stdin="\n".join(lines) + "\n")
+        run(["exercises"])
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(cmd_demo)
