@@ -29,7 +29,8 @@ class Judgement:
 
 
 def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip()
+    # an IME's wave dash 〜 survives NFKC; learners mean ~ by it
+    return unicodedata.normalize("NFKC", text or "").replace("〜", "~").strip()
 
 
 def _loose(text: str) -> str:

@@ -13,7 +13,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from quiz import home, resources, yamlio
+from quiz import home, resources
 from quiz.problems import LANGS, BankError, Problem, check_text
 
 TYPES = ("choice", "multi", "numeric", "text", "expr", "describe", "code")
@@ -78,6 +78,8 @@ def _item_hash(raw: dict) -> str:
 
 
 def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[str]) -> Question | None:
+    from quiz import yamlio
+
     if not isinstance(raw, dict):
         problems.append(Problem(path, getattr(raw, "line", 0), "", "each question must be a mapping (id: ..., type: ...)"))
         return None
@@ -198,6 +200,8 @@ def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[
 
 
 def validate_file(path: Path, problems: list[Problem], exercise_names: set[str], text: str | None = None) -> list[Question]:
+    from quiz import yamlio
+
     try:
         data = yamlio.load(path, text)
     except yamlio.YamlSyntaxError as e:

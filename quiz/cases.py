@@ -127,8 +127,8 @@ def returns(ex: Exercise) -> list[str]:
     return [str(x) for x in r] if isinstance(r, list) else [str(r)]
 
 
-def payload(ex: Exercise, cases: list[Case], source: str) -> bytes:
-    """The one frame the box reads on stdin: source, manifest and inputs, no pickle."""
+def inputs_frame(ex: Exercise, cases: list[Case]) -> bytes:
+    """The inputs as the box reads them: an .npz of the call manifest and the arrays, no pickle."""
     arrays: dict[str, np.ndarray] = {}
 
     def spec(key: str, value):
@@ -155,7 +155,25 @@ def payload(ex: Exercise, cases: list[Case], source: str) -> bytes:
     np.savez(
         buf,
         __manifest__=np.frombuffer(json.dumps(manifest).encode(), dtype=np.uint8),
-        __source__=np.frombuffer(source.encode("utf-8"), dtype=np.uint8),
         **arrays,
     )
     return buf.getvalue()
+
+
+def bundle_bytes(ex: Exercise) -> bytes:
+    """Everything grading needs for `ex`, computed once: inputs frame, case names, expected values."""
+    from quiz import npyio
+
+    case_list = build_cases(ex)
+    frame = inputs_frame(ex, case_list)
+    exp = expected(ex, case_list)
+    meta = {"cases": [c.name for c in case_list], "returns": returns(ex)}
+    arrays = {
+        "__inputs__": npyio.from_bytes(frame),
+        "__meta__": npyio.from_bytes(json.dumps(meta).encode()),
+    }
+    for i, values in enumerate(exp):
+        for j, v in enumerate(values):
+            v = np.ascontiguousarray(v, dtype="<f8")
+            arrays[f"e{i}.r{j}"] = npyio.Arr(tuple(v.shape), npyio.array("d", v.ravel().tolist()))
+    return npyio.write_npz(arrays)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import json
+import os
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
-from quiz import resources, yamlio
+from quiz import home, resources
 from quiz.problems import BankError, Problem, check_text, require
 
 GENERATORS = {"randn", "uniform", "value", "onehot", "tree"}
@@ -56,6 +58,8 @@ _FIELDS = {
 
 
 def parse(path: Path, raw, problems: list[Problem], templates: Path) -> Exercise | None:
+    from quiz import yamlio
+
     if not isinstance(raw, dict):
         problems.append(Problem(path, 1, "", "an exercise file must be a mapping"))
         return None
@@ -129,6 +133,8 @@ def _item_line(seq, i: int, default: int) -> int:
 
 
 def _check_grading(g, problems: list[Problem], path: Path, line: int) -> None:
+    from quiz import yamlio
+
     if not isinstance(g, dict):
         problems.append(Problem(path, line, "grading", "expected a mapping"))
         return
@@ -167,11 +173,69 @@ def _check_generator(spec, problems: list[Problem], path: Path, line: int, where
         problems.append(Problem(path, line, where, f"expected one generator of {', '.join(sorted(GENERATORS))}"))
 
 
+def _plain(value):
+    """YAML's line-aware containers → plain JSON-able values."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _to_json(ex: Exercise) -> dict:
+    d = asdict(ex)
+    d["template"] = str(ex.template)
+    d["path"] = str(ex.path)
+    d["grading"] = _plain(ex.grading)
+    return d
+
+
+def _from_json(d: dict) -> Exercise:
+    d["template"], d["path"] = Path(d["template"]), Path(d["path"])
+    d["misconceptions"] = tuple(Misconception(tuple(m["answers"]), m["error"], m["feedback"]) for m in d["misconceptions"])
+    for key in ("options", "hints"):
+        d[key] = tuple(d[key])
+    return Exercise(**d)
+
+
+def _fingerprint(directory: Path, templates: Path) -> str:
+    h = hashlib.sha256(b"exercises-v1")
+    for path in sorted(directory.glob("*.yaml")) + sorted(templates.glob("*.py")):
+        h.update(str(path).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:24]
+
+
 @cache
 def load_all(directory: Path | None = None) -> dict[str, Exercise]:
-    """name -> Exercise for every file in bank/exercises; raises BankError listing all problems."""
+    """name -> Exercise for every file in bank/exercises; raises BankError listing all problems.
+
+    The validated result is cached under $RABBIT_HOME/cache, keyed by the files' contents.
+    """
     directory = directory or resources.bank_dir() / "exercises"
     templates = resources.exercises_dir()
+    cache_file = home.rabbit_home() / "cache" / f"exercises-{_fingerprint(directory, templates)}.json"
+    try:
+        data = json.loads(cache_file.read_text(encoding="utf-8"))
+        return {d["name"]: _from_json(d) for d in data}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    out = _load_uncached(directory, templates)
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        for old in cache_file.parent.glob("exercises-*.json"):
+            old.unlink(missing_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps([_to_json(ex) for ex in out.values()], ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass
+    return out
+
+
+def _load_uncached(directory: Path, templates: Path) -> dict[str, Exercise]:
+    from quiz import yamlio
+
     problems: list[Problem] = []
     out: dict[str, Exercise] = {}
     ids: dict[str, Path] = {}

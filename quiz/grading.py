@@ -8,12 +8,13 @@ from __future__ import annotations
 import ast
 import io
 import json
+import math
 import re
 import tokenize
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-from quiz import box
+from quiz import box, casecache, npyio
 from quiz.exercises import Exercise, Misconception
 
 MARKER = re.compile(r"___([^\W\d_][^\W_]*?)___")
@@ -142,27 +143,25 @@ def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limi
         verdict.error = blanks[0]
         return verdict
 
-    prepared = {}
+    prepared: dict = {}
 
     def make_payload() -> bytes:
-        from quiz import cases as casemod  # numpy: imported while the child starts
-
-        prepared["cases"] = casemod.build_cases(ex)
-        prepared["module"] = casemod
-        return casemod.payload(ex, prepared["cases"], source)
+        # called once the child is starting, so a cold cache's numpy work overlaps its start-up
+        prepared["bundle"] = casecache.load(ex)
+        encoded = source.encode("utf-8")
+        return b"RBT1" + len(encoded).to_bytes(8, "little") + encoded + prepared["bundle"].inputs
 
     run = box.run(make_payload, limits)
+    bundle = prepared["bundle"]
     verdict.output = run.output
     verdict.seconds = run.seconds
-    casemod = prepared["module"]
-    case_list = prepared["cases"]
     problem = _box_problem(run)
     if problem:
         verdict.reason = problem
         verdict.misconception = match_misconception(ex, answer, [])
         return verdict
     try:
-        statuses, actual = _read_result(run.result, casemod)
+        statuses, actual = _read_result(run.result)
     except ValueError:
         verdict.reason = "garbled"
         return verdict
@@ -171,23 +170,20 @@ def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limi
         verdict.error = str(statuses[0].get("error", ""))
         verdict.misconception = match_misconception(ex, answer, [verdict.error])
         return verdict
-    if len(statuses) != len(case_list):
+    if len(statuses) != len(bundle.case_names):
         verdict.reason = "garbled"
         return verdict
-    expected = casemod.expected(ex, case_list)
-    names = casemod.returns(ex)
     rtol = float(ex.grading.get("rtol", 1e-6))
     atol = float(ex.grading.get("atol", 1e-8))
     errors = []
-    for i, (case, status, exp) in enumerate(zip(case_list, statuses, expected)):
+    for i, (case, status, exp) in enumerate(zip(bundle.case_names, statuses, bundle.expected)):
         if not status.get("ok"):
             err = str(status.get("error", ""))
             errors.append(err)
-            verdict.failed.append(CaseResult(case.name, False, "error", error=err))
+            verdict.failed.append(CaseResult(case, False, "error", error=err))
             continue
-        for j, (name, e) in enumerate(zip(names, exp)):
-            a = actual.get(f"c{i}.r{j}")
-            result = compare(case.name, name, e, a, rtol, atol, casemod.np)
+        for j, (name, e) in enumerate(zip(bundle.returns, exp)):
+            result = compare(case, name, e, actual.get(f"c{i}.r{j}"), rtol, atol)
             if result is not None:
                 verdict.failed.append(result)
                 break
@@ -215,54 +211,81 @@ def _box_problem(run: box.BoxRun) -> str:
     return ""
 
 
-def _read_result(frame: bytes | None, casemod) -> tuple[list[dict], dict]:
-    np = casemod.np
+def _read_result(frame: bytes | None) -> tuple[list[dict], dict]:
+    """The box's result frame, read strictly (float64/uint8 only, no pickle, size-capped)."""
     try:
-        with np.load(io.BytesIO(frame or b""), allow_pickle=False) as data:
-            statuses = json.loads(bytes(data["__status__"]).decode())
-            arrays = {k: data[k] for k in data.files if k != "__status__"}
-    except Exception as e:  # any malformed frame is the submission's failure, not ours
+        arrays = npyio.read_npz(frame or b"")
+        status = arrays.pop("__status__")
+        if status.data.typecode != "B":
+            raise ValueError("status is not bytes")
+        statuses = json.loads(npyio.to_bytes(status).decode())
+    except (npyio.FrameError, KeyError, UnicodeDecodeError, ValueError) as e:
         raise ValueError(str(e)) from None
     if not isinstance(statuses, list) or not all(isinstance(s, dict) for s in statuses):
         raise ValueError("status is not a list")
     for k, v in arrays.items():
-        if not isinstance(v, np.ndarray) or v.dtype != np.float64:
+        if v.data.typecode != "d":
             raise ValueError(f"{k} is not a float64 array")
     return statuses, arrays
 
 
-def compare(case: str, name: str, expected, actual, rtol: float, atol: float, np) -> CaseResult | None:
-    """None when `actual` matches; otherwise what differs, for feedback."""
+def _index(flat: int, shape: tuple[int, ...]) -> list[int]:
+    out = []
+    for n in reversed(shape):
+        out.append(flat % n if n else 0)
+        flat = flat // n if n else 0
+    return list(reversed(out))
+
+
+def compare(case: str, name: str, expected: npyio.Arr, actual: npyio.Arr | None, rtol: float, atol: float) -> CaseResult | None:
+    """None when `actual` matches (np.allclose semantics); otherwise what differs, for feedback."""
     res = CaseResult(case, False, output=name, expected_shape=list(expected.shape))
     if actual is None:
         res.reason = "missing"
         return res
-    actual = np.asarray(actual, dtype=np.float64)
     res.actual_shape = list(actual.shape)
     if actual.shape != expected.shape:
         res.reason = "shape"
         if actual.shape == expected.shape[::-1]:
             res.hint = "transposed"
         return res
-    if not np.all(np.isfinite(actual)):
-        res.reason = "nonfinite"
-        bad = np.argwhere(~np.isfinite(actual))[0]
-        res.where = [int(i) for i in bad]
-        res.actual_value = float(actual[tuple(bad)])
-        return res
-    if np.allclose(actual, expected, rtol=rtol, atol=atol):
+    worst, worst_at, bad_sign = -1.0, -1, True
+    for k, (a, e) in enumerate(zip(actual.data, expected.data)):
+        if not math.isfinite(a):
+            res.reason = "nonfinite"
+            res.where = _index(k, actual.shape)
+            res.actual_value = a
+            return res
+        diff = abs(a - e)
+        if diff > atol + rtol * abs(e) and diff > worst:
+            worst, worst_at = diff, k
+        if abs(a + e) > atol + rtol * abs(e):
+            bad_sign = False
+    if worst_at < 0:
         return None
-    diff = np.abs(actual - expected)
-    idx = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
     res.reason = "mismatch"
-    res.max_diff = float(diff[idx])
-    res.where = [int(i) for i in idx]
-    res.expected_value = float(expected[idx])
-    res.actual_value = float(actual[idx])
-    if np.allclose(actual, -expected, rtol=rtol, atol=atol):
+    res.max_diff = max(abs(a - e) for a, e in zip(actual.data, expected.data))
+    res.where = _index(worst_at, actual.shape)
+    res.expected_value = expected.data[worst_at]
+    res.actual_value = actual.data[worst_at]
+    if bad_sign:
         res.hint = "sign"
-    elif expected.ndim >= 2 and expected.shape[-1] == expected.shape[-2] and np.allclose(
-        actual, np.swapaxes(expected, -1, -2), rtol=rtol, atol=atol
-    ):
+    elif _is_transpose(expected, actual, rtol, atol):
         res.hint = "transposed"
     return res
+
+
+def _is_transpose(expected: npyio.Arr, actual: npyio.Arr, rtol: float, atol: float) -> bool:
+    shape = expected.shape
+    if len(shape) < 2 or shape[-1] != shape[-2]:
+        return False
+    n = shape[-1]
+    block = n * n
+    for base in range(0, len(expected.data), block):
+        for r in range(n):
+            for c in range(n):
+                a = actual.data[base + r * n + c]
+                e = expected.data[base + c * n + r]
+                if abs(a - e) > atol + rtol * abs(e):
+                    return False
+    return True

@@ -59,9 +59,13 @@ def _as_array(value):
 def main() -> None:
     out = os.fdopen(int(sys.argv[1]), "wb")
     raw = sys.stdin.buffer.read(MAX_INPUT + 1)
-    data = np.load(io.BytesIO(raw), allow_pickle=False)
+    # frame: b"RBT1", the source length (8 bytes), the source, then the inputs .npz
+    if raw[:4] != b"RBT1":
+        raise SystemExit("bad frame")
+    n = int.from_bytes(raw[4:12], "little")
+    source = raw[12 : 12 + n].decode("utf-8")
+    data = np.load(io.BytesIO(raw[12 + n :]), allow_pickle=False)
     manifest = json.loads(bytes(data["__manifest__"]).decode())
-    source = bytes(data["__source__"]).decode()
     statuses = []
     results = {}
     namespace = {"__name__": "submission", "__file__": SOURCE_NAME}

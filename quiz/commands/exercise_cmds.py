@@ -122,15 +122,17 @@ def cmd_show(name: str = typer.Argument(..., help="traverse, bptt, gradient_clip
     console.print(f"\n{t('edit_here', lang, name=ex.name)}\n  {path}", markup=False)
 
 
-def _render_verdict(verdict, ex, lang: str, console) -> None:
+def _render_verdict(verdict, ex, lang: str) -> None:
+    from quiz.term import say
+
     n = verdict.cases
     if verdict.passed:
-        console.print(f"[bold green]✔ {t('passed', lang, name=ex.name, n=n, seconds=verdict.seconds)}[/]")
+        say(f"✔ {t('passed', lang, name=ex.name, n=n, seconds=verdict.seconds)}", "bold", "green")
         return
-    console.print(f"[bold red]✘ {t('failed', lang, name=ex.name, ok=verdict.passed_cases, n=n)}[/]")
+    say(f"✘ {t('failed', lang, name=ex.name, ok=verdict.passed_cases, n=n)}", "bold", "red")
     for line in feedback_lines(verdict, ex, lang):
-        console.print(line, markup=False)
-    console.print(t("next_hint", lang, name=ex.name), style="dim")
+        say(line)
+    say(t("next_hint", lang, name=ex.name), "dim")
 
 
 def feedback_lines(verdict, ex, lang: str) -> list[str]:
@@ -218,10 +220,11 @@ def cmd_submit(
         d["recorded"] = recorded
         print(json.dumps(d, ensure_ascii=False, indent=2))
     else:
-        console = _console()
-        _render_verdict(verdict, ex, lang, console)
+        from quiz.term import say
+
+        _render_verdict(verdict, ex, lang)
         if not recorded:
-            console.print(t("not_recorded", lang), style="dim")
+            say(t("not_recorded", lang), "dim")
     raise typer.Exit(0 if verdict.passed else 1)
 
 
@@ -299,7 +302,7 @@ def cmd_watch(
                                                 item_hash=ex.content_hash,
                                                 detail={"passed_cases": verdict.passed_cases, "reason": verdict.reason}))
                     console.rule(time.strftime("%H:%M:%S"))
-                    _render_verdict(verdict, ex, lang, console)
+                    _render_verdict(verdict, ex, lang)
                     if verdict.passed and follow:
                         break
                 time.sleep(interval)
