@@ -5,12 +5,9 @@ grade() returns a Verdict and never writes the attempt log; the command that ask
 
 from __future__ import annotations
 
-import ast
-import io
 import json
 import math
 import re
-import tokenize
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
@@ -72,6 +69,8 @@ def normalise_answer(text: str) -> str:
 
 def fill(ex: Exercise, answer: str) -> str:
     """The template with the blank replaced by `answer` (one expression)."""
+    import ast
+
     answer = normalise_answer(answer)
     try:
         ast.parse(answer, mode="eval")
@@ -82,6 +81,11 @@ def fill(ex: Exercise, answer: str) -> str:
 
 def unfilled_blanks(source: str) -> list[str]:
     """Labels of blank markers still present in the code (comments and strings ignored)."""
+    if not MARKER.search(source):
+        return []
+    import io
+    import tokenize
+
     found = []
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
@@ -110,6 +114,8 @@ def extract_answer(ex: Exercise, source: str) -> str | None:
 
 
 def _shape_key(expr: str) -> str | None:
+    import ast
+
     try:
         return ast.dump(ast.parse(normalise_answer(expr), mode="eval").body)
     except SyntaxError:

@@ -1,7 +1,7 @@
 """The program that runs inside the box (a child Python started with -I).
 
-It is passed as `python -I -c <this source>`, so it imports nothing from rabbit: only the
-standard library and numpy. It reads one .npz frame from stdin (the learner's source, the call
+It is passed as `python -I -c <this source>` (or exec'd by the warm worker before it forks),
+so it imports nothing from rabbit: only the standard library and numpy. It reads one .npz frame from stdin (the learner's source, the call
 manifest, the input arrays), runs the learner's function on every case, and writes one .npz
 frame of plain float64 arrays to the fd named in argv[1]. It never sees expected values; the parent compares.
 """
@@ -56,8 +56,9 @@ def _as_array(value):
     return np.array(arr, dtype=np.float64, copy=True)
 
 
-def main() -> None:
-    out = os.fdopen(int(sys.argv[1]), "wb")
+def main(result_fd: int) -> None:
+    out = os.fdopen(result_fd, "wb")
+    sys.argv = [SOURCE_NAME]
     raw = sys.stdin.buffer.read(MAX_INPUT + 1)
     # frame: b"RBT1", the source length (8 bytes), the source, then the inputs .npz
     if raw[:4] != b"RBT1":
@@ -100,4 +101,5 @@ def main() -> None:
     out.flush()
 
 
-main()
+if __name__ == "__main__":  # `python -I -c <source> FD`; the warm worker calls main() itself
+    main(int(sys.argv[1]))

@@ -6,9 +6,9 @@ Schema changes are an ordered list of migrations, recorded in the database's use
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -128,7 +128,7 @@ class Store:
                 "INSERT INTO attempts (uid, item_id, kind, correct, answer, duration_ms, answered_at,"
                 " session, item_hash, detail) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
-                    uuid.uuid4().hex,
+                    os.urandom(16).hex(),
                     attempt.item_id,
                     attempt.kind,
                     int(bool(attempt.correct)),

@@ -11,7 +11,33 @@ def rabbit_home(tmp_path, monkeypatch):
     home = tmp_path / "rabbit-home"
     monkeypatch.setenv("RABBIT_HOME", str(home))
     monkeypatch.delenv("RABBIT_LANG", raising=False)
+    monkeypatch.delenv("RABBIT_BANK", raising=False)
+    monkeypatch.setenv("RABBIT_WORKER", "off")  # tests that want the warm worker ask for it
     return home
+
+
+@pytest.fixture
+def warm_worker(monkeypatch):
+    """A running warm worker under a short RABBIT_HOME (socket paths are length-limited)."""
+    import shutil
+    import tempfile
+    import time
+
+    from quiz import box
+
+    home = tempfile.mkdtemp(prefix="rw-", dir="/tmp")
+    monkeypatch.setenv("RABBIT_HOME", home)
+    monkeypatch.setenv("RABBIT_WORKER", "on")
+    path = box.socket_path()
+    assert path is not None
+    box._start_worker(path)
+    deadline = time.monotonic() + 20
+    while box._run_warm(path, b"", box.Limits()) is None:
+        assert time.monotonic() < deadline, "the warm worker did not come up"
+        time.sleep(0.05)
+    yield path
+    box.stop_worker()
+    shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture

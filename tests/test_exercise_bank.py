@@ -24,7 +24,7 @@ def test_unfilled_template_fails_with_a_clear_message(name):
     verdict = grading.grade(ex, ex.template.read_text(encoding="utf-8"))
     assert not verdict.passed
     assert verdict.reason == "blank" and verdict.error == ex.blank
-    from quiz.commands.exercise_cmds import feedback_lines
+    from quiz.commands.exercise_core import feedback_lines
 
     assert f"blank ({ex.blank}) is not filled in yet" in "\n".join(feedback_lines(verdict, ex, "en"))
 

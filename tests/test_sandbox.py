@@ -12,6 +12,14 @@ LSTM = load_all()["lstm"]
 RIGHT = "input_gate * a + forget_gate * prev_c"
 
 
+@pytest.fixture(autouse=True, params=["cold", "warm"])
+def box_mode(request):
+    """Every test runs twice: a fresh `python -I` child, and a child forked by the warm worker."""
+    if request.param == "warm":
+        request.getfixturevalue("warm_worker")
+    return request.param
+
+
 def grade_answer(answer):
     start = time.monotonic()
     verdict = grading.grade(LSTM, grading.fill(LSTM, answer), answer=answer)
@@ -113,9 +121,12 @@ def test_learner_traceback_is_trimmed_to_their_own_lines():
 def test_garbled_or_oversized_result_is_a_failure():
     # the child writes its own junk to the result pipe and exits before the harness can
     prelude = (
-        "import os, sys\n"
-        "fd = int(sys.argv[1])\n"
-        "os.write(fd, b'PK\\x03\\x04 not really a zip')\n"
+        "import os\n"
+        "for fd in range(3, 64):\n"
+        "    try:\n"
+        "        os.write(fd, b'PK\\x03\\x04 not really a zip')\n"
+        "    except OSError:\n"
+        "        pass\n"
         "os._exit(0)\n"
     )
     verdict = grade_source(with_prelude(prelude))
@@ -134,3 +145,4 @@ def test_environment_is_clean_and_single_threaded():
     assert "RABBIT_HOME" not in verdict.output
     assert "OPENBLAS_NUM_THREADS" in verdict.output
     assert "rabbit-box-" in verdict.output
+

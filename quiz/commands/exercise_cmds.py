@@ -11,52 +11,12 @@ from typing import Optional
 
 import typer
 
-from quiz import home
+from quiz.commands import exercise_core as core
+from quiz.commands.exercise_core import _exercises, _get, _store, learner_copy, status_of as _status_of
 from quiz.i18n import pick_lang, t, text
 
 LangOpt = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_LANG.")
 JsonOpt = typer.Option(False, "--json", help="Print machine-readable JSON.")
-
-
-def _exercises():
-    from quiz.exercises import load_all
-
-    return load_all()
-
-
-def _get(name: str, lang: str):
-    exercises = _exercises()
-    ex = exercises.get(name.strip().lower())
-    if ex is None:
-        for candidate in exercises.values():  # accept the id or the function name too
-            if name in (candidate.id, candidate.grading.get("function")):
-                return candidate
-        _usage(t("unknown_exercise", lang, name=name, names=", ".join(exercises)))
-    return ex
-
-
-def _usage(message: str) -> None:
-    print(f"rabbit: {message}", file=sys.stderr)
-    raise typer.Exit(2)
-
-
-def learner_copy(ex, create: bool = True) -> Path:
-    """The learner's own copy of the template under $RABBIT_HOME; made on first use."""
-    path = home.workspace_dir() / ex.template.name
-    if create and not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ex.template, path)
-    return path
-
-
-def _store():
-    from quiz.store import Store
-
-    return Store()
-
-
-def _status_of(ex, statuses: dict) -> str:
-    return statuses.get(ex.id, "not_started")
 
 
 def _console():
@@ -122,57 +82,6 @@ def cmd_show(name: str = typer.Argument(..., help="traverse, bptt, gradient_clip
     console.print(f"\n{t('edit_here', lang, name=ex.name)}\n  {path}", markup=False)
 
 
-def _render_verdict(verdict, ex, lang: str) -> None:
-    from quiz.term import say
-
-    n = verdict.cases
-    if verdict.passed:
-        say(f"✔ {t('passed', lang, name=ex.name, n=n, seconds=verdict.seconds)}", "bold", "green")
-        return
-    say(f"✘ {t('failed', lang, name=ex.name, ok=verdict.passed_cases, n=n)}", "bold", "red")
-    for line in feedback_lines(verdict, ex, lang):
-        say(line)
-    say(t("next_hint", lang, name=ex.name), "dim")
-
-
-def feedback_lines(verdict, ex, lang: str) -> list[str]:
-    """The failure explained, in the learner's language (shared by the table and --json)."""
-    lines: list[str] = []
-    if verdict.reason == "blank":
-        lines.append(t("blank", lang, label=verdict.error))
-    elif verdict.reason == "load":
-        lines.append(t("load", lang))
-        lines.extend("  " + s for s in verdict.error.splitlines())
-    elif verdict.reason:
-        lines.append(t(verdict.reason, lang))
-    shown = verdict.failed[:2]
-    for c in shown:
-        where = "[" + ", ".join(map(str, c.where)) + "]" if c.where else ""
-        if c.reason == "error":
-            lines.append(t("case_error", lang, case=c.name))
-            lines.extend("  " + s for s in c.error.splitlines())
-        elif c.reason == "shape":
-            lines.append(t("case_shape", lang, case=c.name, output=c.output,
-                           expected=tuple(c.expected_shape or ()), actual=tuple(c.actual_shape or ())))
-        elif c.reason == "missing":
-            lines.append(t("case_missing", lang, case=c.name, output=c.output))
-        elif c.reason == "nonfinite":
-            lines.append(t("case_nonfinite", lang, case=c.name, output=c.output, where=where, value=c.actual_value))
-        elif c.reason == "mismatch":
-            lines.append(t("case_mismatch", lang, case=c.name, output=c.output, where=where, diff=c.max_diff,
-                           expected=c.expected_value, actual=c.actual_value))
-        if c.hint:
-            lines.append("  " + t("hint_" + c.hint, lang))
-    if len(verdict.failed) > len(shown):
-        lines.append(t("more_failures", lang, n=len(verdict.failed) - len(shown)))
-    if verdict.misconception:
-        lines.append(t("misconception", lang) + " " + text(verdict.misconception.feedback, lang).strip())
-    if verdict.output.strip():
-        lines.append(t("learner_output", lang))
-        lines.extend("  " + s for s in verdict.output.strip().splitlines()[:20])
-    return lines
-
-
 def cmd_submit(
     name: str = typer.Argument(..., help="The exercise to grade, e.g. lstm."),
     file: Optional[Path] = typer.Option(None, "--file", "-f", help="Grade this file instead of your copy."),
@@ -181,51 +90,7 @@ def cmd_submit(
     lang: Optional[str] = LangOpt,
 ) -> None:
     """Grade your code by value against the reference engine. Exit 0 pass, 1 fail. / 提出して採点。"""
-    from quiz import grading
-    from quiz.store import Attempt
-
-    lang = pick_lang(lang)
-    ex = _get(name, lang)
-    if file is not None and answer is not None:
-        _usage(t("both_file_answer", lang))
-    if answer is not None:
-        try:
-            source = grading.fill(ex, answer)
-        except grading.AnswerError as e:
-            _usage(t("bad_answer", lang, error=e))
-        given = grading.normalise_answer(answer)
-    else:
-        path = file if file is not None else learner_copy(ex)
-        if not path.is_file():
-            _usage(t("no_file", lang, path=path))
-        try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            _usage(f"{path}: {e}")
-        given = None
-    verdict = grading.grade(ex, source, answer=given)
-    recorded = verdict.reason != "blank"
-    if recorded:
-        _store().record(Attempt(
-            item_id=ex.id, kind="exercise", correct=verdict.passed,
-            answer=verdict.answer if verdict.answer is not None else None,
-            duration_ms=int(verdict.seconds * 1000), item_hash=ex.content_hash,
-            detail={"passed_cases": verdict.passed_cases, "cases": verdict.cases, "reason": verdict.reason,
-                    "failed": [c.name for c in verdict.failed]},
-        ))
-    if json_out:
-        d = verdict.to_dict()
-        d["feedback"] = feedback_lines(verdict, ex, lang)
-        d["failed"] = d.pop("failed")
-        d["recorded"] = recorded
-        print(json.dumps(d, ensure_ascii=False, indent=2))
-    else:
-        from quiz.term import say
-
-        _render_verdict(verdict, ex, lang)
-        if not recorded:
-            say(t("not_recorded", lang), "dim")
-    raise typer.Exit(0 if verdict.passed else 1)
+    raise typer.Exit(core.submit(name, file, answer, json_out, lang))
 
 
 def cmd_hint(name: str = typer.Argument(..., help="The exercise, e.g. lstm."), lang: Optional[str] = LangOpt) -> None:
@@ -297,12 +162,9 @@ def cmd_watch(
                     source = path.read_text(encoding="utf-8", errors="replace")
                     verdict = grading.grade(ex, source)
                     if verdict.reason != "blank":
-                        _store().record(Attempt(item_id=ex.id, kind="exercise", correct=verdict.passed,
-                                                answer=verdict.answer, duration_ms=int(verdict.seconds * 1000),
-                                                item_hash=ex.content_hash,
-                                                detail={"passed_cases": verdict.passed_cases, "reason": verdict.reason}))
+                        core.record(ex, verdict)
                     console.rule(time.strftime("%H:%M:%S"))
-                    _render_verdict(verdict, ex, lang)
+                    core.render_verdict(verdict, ex, lang)
                     if verdict.passed and follow:
                         break
                 time.sleep(interval)

@@ -1,0 +1,191 @@
+"""What the exercise commands do, without the CLI framework: find, grade, record, render.
+
+exercise_cmds wraps these in typer commands; `rabbit submit` also reaches them directly
+(fast_submit) so that a submission does not pay for importing typer.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from quiz import home
+from quiz.i18n import pick_lang, t, text
+from quiz.term import say
+
+
+def _exercises():
+    from quiz.exercises import load_all
+
+    return load_all()
+
+
+def _get(name: str, lang: str):
+    exercises = _exercises()
+    ex = exercises.get(name.strip().lower())
+    if ex is None:
+        for candidate in exercises.values():  # accept the id or the function name too
+            if name in (candidate.id, candidate.grading.get("function")):
+                return candidate
+        _usage(t("unknown_exercise", lang, name=name, names=", ".join(exercises)))
+    return ex
+
+
+def _usage(message: str) -> None:
+    print(f"rabbit: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def learner_copy(ex, create: bool = True) -> Path:
+    """The learner's own copy of the template under $RABBIT_HOME; made on first use."""
+    path = home.workspace_dir() / ex.template.name
+    if create and not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ex.template, path)
+    return path
+
+
+def _store():
+    from quiz.store import Store
+
+    return Store()
+
+
+def status_of(ex, statuses: dict) -> str:
+    return statuses.get(ex.id, "not_started")
+
+
+def render_verdict(verdict, ex, lang: str) -> None:
+    n = verdict.cases
+    if verdict.passed:
+        say(f"✔ {t('passed', lang, name=ex.name, n=n, seconds=verdict.seconds)}", "bold", "green")
+        return
+    say(f"✘ {t('failed', lang, name=ex.name, ok=verdict.passed_cases, n=n)}", "bold", "red")
+    for line in feedback_lines(verdict, ex, lang):
+        say(line)
+    say(t("next_hint", lang, name=ex.name), "dim")
+
+
+def feedback_lines(verdict, ex, lang: str) -> list[str]:
+    """The failure explained, in the learner's language (shared by the table and --json)."""
+    lines: list[str] = []
+    if verdict.reason == "blank":
+        lines.append(t("blank", lang, label=verdict.error))
+    elif verdict.reason == "load":
+        lines.append(t("load", lang))
+        lines.extend("  " + s for s in verdict.error.splitlines())
+    elif verdict.reason:
+        lines.append(t(verdict.reason, lang))
+    shown = verdict.failed[:2]
+    for c in shown:
+        where = "[" + ", ".join(map(str, c.where)) + "]" if c.where else ""
+        if c.reason == "error":
+            lines.append(t("case_error", lang, case=c.name))
+            lines.extend("  " + s for s in c.error.splitlines())
+        elif c.reason == "shape":
+            lines.append(t("case_shape", lang, case=c.name, output=c.output,
+                           expected=tuple(c.expected_shape or ()), actual=tuple(c.actual_shape or ())))
+        elif c.reason == "missing":
+            lines.append(t("case_missing", lang, case=c.name, output=c.output))
+        elif c.reason == "nonfinite":
+            lines.append(t("case_nonfinite", lang, case=c.name, output=c.output, where=where, value=c.actual_value))
+        elif c.reason == "mismatch":
+            lines.append(t("case_mismatch", lang, case=c.name, output=c.output, where=where, diff=c.max_diff,
+                           expected=c.expected_value, actual=c.actual_value))
+        if c.hint:
+            lines.append("  " + t("hint_" + c.hint, lang))
+    if len(verdict.failed) > len(shown):
+        lines.append(t("more_failures", lang, n=len(verdict.failed) - len(shown)))
+    if verdict.misconception:
+        lines.append(t("misconception", lang) + " " + text(verdict.misconception.feedback, lang).strip())
+    if verdict.output.strip():
+        lines.append(t("learner_output", lang))
+        lines.extend("  " + s for s in verdict.output.strip().splitlines()[:20])
+    return lines
+
+
+def submit(name: str, file: Path | None = None, answer: str | None = None, json_out: bool = False,
+           lang: str | None = None) -> int:
+    """Grade and record one submission; print the verdict; return the exit code (0 pass, 1 fail)."""
+    from quiz import grading
+    from quiz.store import Attempt
+
+    lang = pick_lang(lang)
+    ex = _get(name, lang)
+    if file is not None and answer is not None:
+        _usage(t("both_file_answer", lang))
+    if answer is not None:
+        try:
+            source = grading.fill(ex, answer)
+        except grading.AnswerError as e:
+            _usage(t("bad_answer", lang, error=e))
+        given = grading.normalise_answer(answer)
+    else:
+        path = file if file is not None else learner_copy(ex)
+        if not path.is_file():
+            _usage(t("no_file", lang, path=path))
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            _usage(f"{path}: {e}")
+        given = None
+    verdict = grading.grade(ex, source, answer=given)
+    recorded = verdict.reason != "blank"
+    if recorded:
+        record(ex, verdict)
+    if json_out:
+        d = verdict.to_dict()
+        d["feedback"] = feedback_lines(verdict, ex, lang)
+        d["recorded"] = recorded
+        print(json.dumps(d, ensure_ascii=False, indent=2))
+    else:
+        render_verdict(verdict, ex, lang)
+        if not recorded:
+            say(t("not_recorded", lang), "dim")
+    return 0 if verdict.passed else 1
+
+
+def record(ex, verdict) -> None:
+    from quiz.store import Attempt
+
+    _store().record(Attempt(
+        item_id=ex.id, kind="exercise", correct=verdict.passed, answer=verdict.answer,
+        duration_ms=int(verdict.seconds * 1000), item_hash=ex.content_hash,
+        detail={"passed_cases": verdict.passed_cases, "cases": verdict.cases, "reason": verdict.reason,
+                "failed": [c.name for c in verdict.failed]},
+    ))
+
+
+def fast_submit(argv: list[str]) -> int | None:
+    """`rabbit submit` without loading typer (the hot path: about 30 ms less per submission).
+
+    Handles only the plain forms (NAME with --answer/-a, --file/-f, --json, --lang); anything
+    else (help, unknown options, missing values) returns None and typer parses it as usual.
+    """
+    name = file = answer = lang = None
+    json_out = False
+    it = iter(argv)
+    for arg in it:
+        key, eq, value = arg.partition("=")
+        if key in ("--answer", "-a", "--file", "-f", "--lang"):
+            if not eq:
+                value = next(it, None)
+                if value is None:
+                    return None
+            if key in ("--answer", "-a"):
+                answer = value
+            elif key in ("--file", "-f"):
+                file = Path(value)
+            else:
+                lang = value
+        elif arg == "--json":
+            json_out = True
+        elif arg.startswith("-") or name is not None:
+            return None
+        else:
+            name = arg
+    if name is None:
+        return None
+    return submit(name, file, answer, json_out, lang)
