@@ -125,3 +125,44 @@ def test_installed_script_works_from_any_directory(rabbit_exe, tmp_path, rabbit_
     version = subprocess.run([sys.executable, "-m", "quiz", "--version"], cwd=tmp_path,
                              capture_output=True, text=True, env=env)
     assert version.returncode == 0 and version.stdout.startswith("rabbit ")
+
+
+def test_watch_regrades_on_save_and_stops_cleanly(rabbit_home):
+    import os
+    import signal
+    import time
+
+    env = dict(os.environ, RABBIT_LANG="en")
+    proc = subprocess.Popen([sys.executable, "-m", "quiz", "watch", "lstm", "--interval", "0.1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    copy = rabbit_home / "exercises" / "lstm.py"
+    deadline = time.monotonic() + 20
+    while not copy.exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(1.0)  # the first grading (blank not filled) happens
+    text = copy.read_text(encoding="utf-8").replace("___け___", RIGHT)
+    copy.write_text(text, encoding="utf-8")
+    os.utime(copy, (time.time() + 5, time.time() + 5))
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        db = rabbit_home / "rabbit.db"
+        if db.exists() and sqlite3.connect(db).execute("SELECT count(*) FROM attempts WHERE correct = 1").fetchone()[0]:
+            break
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert "blank (け) is not filled in yet" in out
+    assert "Passed" in out
+    assert "Traceback" not in err
+
+
+def test_every_command_is_in_the_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    commands = [c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]
+    assert len(commands) >= 8
+    for name in commands:
+        assert f"rabbit {name}" in readme, f"`rabbit {name}` is not in the README"
