@@ -130,6 +130,37 @@ def cmd_quiz(
     exercises = load_all()
     console = Console(stderr=json_out, highlight=False)
     console.soft_wrap = not console.is_terminal  # piped: one line per paragraph, no folding
+
+    def say(body: str, prefix: str = "", style: str = "") -> None:
+        """Print plain `body` after a markup `prefix`; in a terminal, Japanese folds at the edge
+        (it has no spaces to wrap at, so word wrapping would push whole runs to the next line)."""
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        lead = Text.from_markup(prefix)
+        if not console.is_terminal or lang != "ja":
+            console.print(lead + Text(body, style=style))
+            return
+        width = max(20, console.width - cell_len(lead.plain))
+        lines, current, used = [], [], 0
+        for ch in body:
+            if ch == "\n":
+                lines.append("".join(current))
+                current, used = [], 0
+                continue
+            w = cell_len(ch)
+            if used + w > width:
+                lines.append("".join(current))
+                current, used = [], 0
+                if ch == " ":
+                    continue  # no space at the start of a folded line
+            current.append(ch)
+            used += w
+        lines.append("".join(current))
+        pad = " " * cell_len(lead.plain)
+        for i, line in enumerate(lines):
+            console.print((lead if i == 0 else Text(pad)) + Text(line, style=style), no_wrap=True, overflow="ignore")
+
     tty = sys.stdin.isatty()
     read = _Reader(tty, m("prompt", lang))
     tally = session.Tally()
@@ -143,14 +174,14 @@ def cmd_quiz(
             console.print()
             console.rule(f"[bold]{m('card', lang, day=q.day, section=q.section, n=n, total=len(items), kind=kind)}[/] [dim]{src}[/]")
             if ex is not None:
-                console.print(escape(text(q.prompt, lang) or text(ex.statement, lang)).strip())
+                say((text(q.prompt, lang) or text(ex.statement, lang)).strip())
                 console.print(_code_block(ex), markup=False, highlight=False)
                 options = [{"ja": o, "en": o} for o in ex.options]
             else:
-                console.print(escape(text(q.prompt, lang)).strip())
+                say(text(q.prompt, lang).strip())
                 options = list(q.options)
             for i, opt in enumerate(options, 1):
-                console.print(f"  [bold cyan]{i}[/]. {escape(text(opt, lang))}")
+                say(text(opt, lang), f"  [bold cyan]{i}[/]. ")
             if q.type == "numeric" and q.unit:
                 console.print(f"  [dim]({escape(text(q.unit, lang))})[/]")
             started = time.monotonic()
@@ -173,11 +204,11 @@ def cmd_quiz(
                 break
             if j.pending:
                 console.print(f"\n[bold]{m('model_answer', lang)}[/]")
-                console.print(escape(text(q.model_answer, lang)).strip())
+                say(text(q.model_answer, lang).strip())
                 console.print(f"[bold]{m('key_points', lang)}[/]")
                 for i, kp in enumerate(q.key_points):
                     mark = "[green]✔[/]" if i in j.hits else "[dim]·[/]"
-                    console.print(f"  {mark} {escape(text(kp, lang))}")
+                    say(text(kp, lang), f"  {mark} ")
                 while True:
                     console.print(m("self_grade", lang))
                     line = read()
@@ -205,7 +236,7 @@ def cmd_quiz(
                     console.print(f"[yellow]{m('misconception', lang)}[/] {escape(text(mis.feedback, lang)).strip()}")
             expl = text(q.explanation, lang) or (text(ex.explanation, lang) if ex else "")
             if expl:
-                console.print(f"[dim]{m('explanation', lang)}:[/] {escape(expl).strip()}")
+                say(expl.strip(), f"[dim]{m('explanation', lang)}:[/] ")
         finished = True
     except (EOFError, KeyboardInterrupt):
         console.print()
