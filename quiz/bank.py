@@ -77,11 +77,11 @@ def _item_hash(raw: dict) -> str:
     return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
 
 
-def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[str]) -> Question | None:
+def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[str], at: int = 0) -> Question | None:
     from quiz import yamlio
 
     if not isinstance(raw, dict):
-        problems.append(Problem(path, getattr(raw, "line", 0), "", "each question must be a mapping (id: ..., type: ...)"))
+        problems.append(Problem(path, getattr(raw, "line", at), "", "each question must be a mapping (id: ..., type: ...)"))
         return None
     start = len(problems)
     line = raw.line_of if isinstance(raw, yamlio.LineDict) else (lambda k: 0)
@@ -102,9 +102,10 @@ def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[
     required = {"id", "day", "section", "type", "source"} | REQUIRED[qtype]
     if qtype != "code":
         required |= {"prompt", "explanation"}
-    for key in sorted(required - set(raw)):
+    missing = sorted(required - set(raw))
+    for key in missing:
         problems.append(Problem(path, item_line, f"{label}{key}", "missing field"))
-    if len(problems) > start:
+    if missing:  # an unknown field alone does not stop the other checks
         return None
     if not isinstance(ident, str) or not ident.strip() or any(c.isspace() for c in ident):
         problems.append(Problem(path, line("id"), "id", "expected a stable id without spaces, e.g. d3.s1.third-weight"))
@@ -186,7 +187,7 @@ def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[
         kw.update(model_answer=dict(raw["model_answer"]) if isinstance(raw["model_answer"], dict) else None,
                   key_points=tuple(dict(k) for k in points if isinstance(k, dict)))
     elif qtype == "code":
-        if raw["exercise"] not in exercise_names:
+        if not isinstance(raw["exercise"], str) or raw["exercise"] not in exercise_names:
             problems.append(Problem(path, line("exercise"), f"{label}exercise",
                                     f"no exercise named {raw['exercise']!r}; known: {', '.join(sorted(exercise_names))}"))
         kw.update(exercise=raw["exercise"])
@@ -221,8 +222,9 @@ def validate_file(path: Path, problems: list[Problem], exercise_names: set[str],
         problems.append(Problem(path, data.line_of("questions"), "questions", "expected a list of questions"))
         return []
     out = []
-    for raw in items:
-        q = validate_item(raw, path, problems, exercise_names)
+    lines = getattr(items, "item_lines", [])
+    for i, raw in enumerate(items):
+        q = validate_item(raw, path, problems, exercise_names, lines[i] if i < len(lines) else 0)
         if q is not None:
             out.append(q)
     return out

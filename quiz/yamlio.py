@@ -37,6 +37,12 @@ def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
     out.duplicate_keys = []
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping", node.start_mark, "a key must be a plain value, not a list or mapping",
+                key_node.start_mark) from None
         if key in out:
             out.duplicate_keys.append((key, key_node.start_mark.line + 1))
         out[key] = loader.construct_object(value_node, deep=True)
