@@ -37,11 +37,13 @@ def _root(
     """rabbit: E資格 study tool."""
 
 
-from quiz.commands import bank_cmds, demo_cmds, exercise_cmds, quiz_cmds  # noqa: E402
+from quiz.commands import bank_cmds, demo_cmds, exercise_cmds, grade_cmds, progress_cmds, quiz_cmds  # noqa: E402
 
 quiz_cmds.register(app)
 exercise_cmds.register(app)
 bank_cmds.register(app)
+progress_cmds.register(app)
+grade_cmds.register(app)
 demo_cmds.register(app)
 
 
