@@ -39,14 +39,15 @@ class Result:
     question: Question
     correct: bool
     answer: str
+    record_id: str = ""  # the id the answer was recorded under (an exercise's, for its code item)
 
 
 @dataclass
 class Tally:
     results: list[Result] = field(default_factory=list)
 
-    def add(self, q: Question, correct: bool, answer: str) -> None:
-        self.results.append(Result(q, correct, answer))
+    def add(self, q: Question, correct: bool, answer: str, record_id: str = "") -> None:
+        self.results.append(Result(q, correct, answer, record_id or q.id))
 
     @property
     def asked(self) -> int:
@@ -74,6 +75,6 @@ class Tally:
             "seed": seed,
             "score": round(self.correct / self.asked, 4) if self.asked else None,
             "sections": [{"day": d, "section": s, "asked": a, "correct": c} for d, s, a, c in self.by_section()],
-            "items": [{"id": r.question.id, "correct": r.correct, "answer": r.answer, "section": r.question.section}
+            "items": [{"id": r.record_id, "correct": r.correct, "answer": r.answer, "section": r.question.section}
                       for r in self.results],
         }

@@ -48,7 +48,44 @@ _M1_ATTEMPTS = """
 """
 
 # Ordered schema changes; each runs once, in one transaction, and bumps PRAGMA user_version.
-MIGRATIONS = [_M1_ATTEMPTS]
+_M2_DERIVED_AND_CONFIG = """
+        -- derived from the attempt log; may be dropped and rebuilt at any time (quiz.review)
+        CREATE TABLE review_state (
+            item_id TEXT PRIMARY KEY,
+            card TEXT NOT NULL,            -- the scheduler's card, as JSON
+            last_attempt INTEGER NOT NULL  -- attempts.id of the last answer folded in
+        );
+        CREATE TABLE derived_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        -- the learner's settings (exam date, ...)
+        CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+_M3_SUMMARIES = """
+        -- derived from the attempt log for rabbit stats; folded in incrementally (quiz.progress)
+        CREATE TABLE summary_item_day (
+            item_id TEXT NOT NULL, day TEXT NOT NULL, right INTEGER NOT NULL, total INTEGER NOT NULL,
+            PRIMARY KEY (item_id, day)
+        ) WITHOUT ROWID;
+        CREATE TABLE summary_item (
+            item_id TEXT PRIMARY KEY, last_at TEXT NOT NULL, correct INTEGER NOT NULL, item_hash TEXT
+        ) WITHOUT ROWID;
+        CREATE TABLE summary_day (day TEXT PRIMARY KEY, total INTEGER NOT NULL) WITHOUT ROWID;
+"""
+
+MIGRATIONS = [_M1_ATTEMPTS, _M2_DERIVED_AND_CONFIG, _M3_SUMMARIES]
+
+
+def _statements(script: str):
+    """Split a migration script into statements (a trigger's BEGIN ... END stays whole)."""
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                yield buf.strip()
+            buf = ""
+    if buf.strip() and not buf.strip().startswith("--"):
+        yield buf.strip()
 
 
 def now_iso() -> str:
@@ -83,6 +120,15 @@ class Store:
             if mode is None:
                 raise sqlite3.DatabaseError("no journal mode")
             self._migrate(db)
+        except sqlite3.OperationalError as e:
+            text = str(e)
+            if any(k in text for k in ("readonly", "read-only", "unable to open", "disk", "full", "locked")):
+                raise StoreError(_write_failure(self.path, e)) from None
+            raise StoreError(
+                f"{self.path} is not a usable rabbit database ({e}). "
+                "Move it aside (rabbit never overwrites it) and run the command again, "
+                "or set RABBIT_HOME to another directory."
+            ) from None
         except sqlite3.DatabaseError as e:
             raise StoreError(
                 f"{self.path} is not a usable rabbit database ({e}). "
@@ -98,22 +144,29 @@ class Store:
         return db
 
     def _migrate(self, db: sqlite3.Connection) -> None:
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
-            tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if tables:
-                raise sqlite3.DatabaseError("it holds tables that are not rabbit's")
-        if version > len(MIGRATIONS):
-            raise sqlite3.DatabaseError(
-                f"schema version {version} is newer than this rabbit knows ({len(MIGRATIONS)}); upgrade rabbit"
-            )
-        for i in range(version, len(MIGRATIONS)):
-            try:
-                db.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[i]}\nPRAGMA user_version = {i + 1};\nCOMMIT;")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
+        if db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):
+            return
+        # the write lock first, then the version: two processes starting at once migrate once
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                if tables:
+                    raise sqlite3.DatabaseError("it holds tables that are not rabbit's")
+            if version > len(MIGRATIONS):
+                raise sqlite3.DatabaseError(
+                    f"schema version {version} is newer than this rabbit knows ({len(MIGRATIONS)}); upgrade rabbit"
+                )
+            for i in range(version, len(MIGRATIONS)):
+                for statement in _statements(MIGRATIONS[i]):
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         if self._db is not None:
@@ -140,13 +193,31 @@ class Store:
                     json.dumps(attempt.detail, ensure_ascii=False) if attempt.detail else None,
                 ),
             )
-        except sqlite3.OperationalError as e:
-            raise StoreError(f"could not record the attempt in {self.path}: {e}") from None
+        except sqlite3.Error as e:
+            raise StoreError(_write_failure(self.path, e)) from None
 
     def record_hint(self, item_id: str, tier: int) -> None:
-        self.connect().execute(
-            "INSERT INTO hints_shown (item_id, tier, shown_at) VALUES (?,?,?)", (item_id, tier, now_iso())
-        )
+        try:
+            self.connect().execute(
+                "INSERT INTO hints_shown (item_id, tier, shown_at) VALUES (?,?,?)", (item_id, tier, now_iso())
+            )
+        except sqlite3.Error as e:
+            raise StoreError(_write_failure(self.path, e)) from None
+
+    def get_config(self, key: str) -> str | None:
+        row = self.connect().execute("SELECT value FROM config WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_config(self, key: str, value: str | None) -> None:
+        db = self.connect()
+        try:
+            if value is None:
+                db.execute("DELETE FROM config WHERE key = ?", (key,))
+            else:
+                db.execute("INSERT INTO config (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           (key, value))
+        except sqlite3.Error as e:
+            raise StoreError(_write_failure(self.path, e)) from None
 
     # -- reading ---------------------------------------------------------------
     def hints_shown(self, item_id: str) -> int:
@@ -181,6 +252,19 @@ class Store:
             return [dict(r) for r in rows]
         finally:
             db.row_factory = None
+
+
+def _write_failure(path: Path, e: Exception) -> str:
+    text = str(e)
+    if "full" in text or "disk I/O" in text:
+        hint = "The disk may be full: free some space and try again; nothing already recorded was lost."
+    elif "locked" in text:
+        hint = "Another rabbit is holding the database: try again in a moment."
+    elif "readonly" in text or "read-only" in text or "unable to open" in text:
+        hint = "The directory is read-only: set RABBIT_HOME to a writable directory."
+    else:
+        hint = "Check that RABBIT_HOME points to a writable directory."
+    return f"could not write to {path} ({text}). {hint}"
 
 
 def timer() -> float:

@@ -131,7 +131,11 @@ def submit(name: str, file: Path | None = None, answer: str | None = None, json_
         except (OSError, UnicodeDecodeError) as e:
             _usage(f"{path}: {e}")
         given = None
-    verdict = grading.grade(ex, source, answer=given)
+    try:
+        verdict = grading.grade(ex, source, answer=given)
+    except OSError as e:  # no temporary directory, no processes left...: the machine, not the learner
+        _usage(f"could not start the grading box ({e.strerror or e}). "
+               "The disk may be full or the temporary directory unusable; nothing was recorded.")
     recorded = verdict.reason != "blank"
     if recorded:
         record(ex, verdict)

@@ -1,9 +1,325 @@
-"""rabbit stats / review / history / export / import / config."""
+"""rabbit stats / review / history / export / import / config: what the attempt log says."""
 
 from __future__ import annotations
 
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
 import typer
+
+from quiz.i18n import pick_lang, text
+
+LangOpt = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_LANG.")
+
+L = {
+    "attempts": {"ja": "回答 {n} 件", "en": "{n} answers"},
+    "streak": {"ja": "連続学習 {n} 日", "en": "{n}-day streak"},
+    "activity": {"ja": "直近 {n} 日の学習量", "en": "activity, last {n} days"},
+    "section": {"ja": "セクション", "en": "Section"},
+    "coverage": {"ja": "カバー率", "en": "Coverage"},
+    "accuracy": {"ja": "正答率 (最近ほど重視)", "en": "Accuracy (recent weighs more)"},
+    "exercises": {"ja": "演習", "en": "Exercises"},
+    "recall": {"ja": "試験日の想起率", "en": "Recall on exam day"},
+    "weakest": {"ja": "弱いセクションから:", "en": "Weakest first:"},
+    "try": {"ja": "おすすめ: {cmd}", "en": "Next: {cmd}"},
+    "changed": {"ja": "前回の回答後に内容が変わった問題: {n} 件 ({ids})", "en": "{n} item(s) changed since you last answered them ({ids})"},
+    "readiness": {"ja": "試験日 {date} まで {days} 日。演習済み {n} 問の平均想起率 {p}", "en": "{days} days to the exam on {date}. Mean predicted recall of the {n} practised items: {p}"},
+    "caveat": {"ja": "※ 演習した問題だけが対象です。まだ解いていない範囲は含まれません。", "en": "Note: this covers only what you have practised; untouched topics are not in it."},
+    "no_exam_date": {"ja": "試験日を設定すると想起率の予測を表示します: rabbit config exam-date YYYY-MM-DD", "en": "Set an exam date to see predicted recall: rabbit config exam-date YYYY-MM-DD"},
+    "empty": {"ja": "まだ記録がありません。まずは: rabbit quiz day3", "en": "Nothing recorded yet. Start with: rabbit quiz day3"},
+    "nothing_due": {"ja": "今日の復習はありません{next}。先取りするなら rabbit review --cram、新しい問題は rabbit quiz day3", "en": "Nothing is due{next}. Get ahead with rabbit review --cram, or new questions with rabbit quiz day3"},
+    "next_due": {"ja": " (次は {when})", "en": " (next: {when})"},
+    "review_done": {"ja": "復習: {correct}/{asked} 問正解", "en": "Review: {correct}/{asked} correct"},
+    "changed_note": {"ja": "前回の回答後に問題文が変わっています", "en": "this question changed since you last answered it"},
+    "bad_date": {"ja": "日付は YYYY-MM-DD で指定してください: {got!r}", "en": "give the date as YYYY-MM-DD, got {got!r}"},
+    "date_set": {"ja": "試験日を {date} に設定しました。", "en": "Exam date set to {date}."},
+    "date_cleared": {"ja": "試験日の設定を消しました。", "en": "Exam date cleared."},
+    "date_none": {"ja": "試験日は未設定です。", "en": "No exam date set."},
+    "exported": {"ja": "{n} 件を {path} に書き出しました。", "en": "Wrote {n} attempts to {path}."},
+    "imported": {"ja": "{added} 件を追加しました (既にあった {skipped} 件はそのまま)。", "en": "Added {added} attempts ({skipped} were already there)."},
+    "bad_format": {"ja": "--format は json か csv です。", "en": "--format must be json or csv."},
+    "bad_day": {"ja": "DAY は day1〜day4 (または 1〜4) で指定してください: {got!r}", "en": "DAY must be day1-day4 (or 1-4), got {got!r}"},
+}
+
+
+def m(_key: str, _lang: str, **kw) -> str:
+    return L[_key][_lang].format(**kw)
+
+
+def _usage(message: str) -> None:
+    print(f"rabbit: {message}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
+def _parse_date(value: str, lang: str) -> date:
+    from quiz.answers import nfkc
+
+    try:
+        return date.fromisoformat(nfkc(value))
+    except ValueError:
+        _usage(m("bad_date", lang, got=value))
+
+
+def _bar(frac: float | None, width: int = 10) -> str:
+    if frac is None:
+        return "·" * width
+    n = round(frac * width)
+    return "█" * n + "░" * (width - n)
+
+
+def _pct(frac: float | None) -> str:
+    return "—" if frac is None else f"{100 * frac:.0f}%"
+
+
+def cmd_stats(
+    day: Optional[str] = typer.Argument(None, help="day1-day4 (default: every day)."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    exam_date: Optional[str] = typer.Option(None, "--exam-date", help="YYYY-MM-DD; default: rabbit config exam-date."),
+    lang: Optional[str] = LangOpt,
+) -> None:
+    """Where you stand per section: coverage, accuracy, exercises, streak, readiness. / 学習状況。"""
+    from quiz import bank, progress, session
+    from quiz.exercises import load_all
+    from quiz.store import Store
+
+    lang = pick_lang(lang)
+    d = None
+    if day is not None:
+        try:
+            d = session.parse_day(day)
+        except session.SelectionError:
+            _usage(m("bad_day", lang, got=day))
+    store = Store()
+    when = _parse_date(exam_date, lang) if exam_date else None
+    if when is None:
+        saved = store.get_config("exam_date")
+        when = date.fromisoformat(saved) if saved else None
+    stats = progress.compute(store, bank.load(), load_all(), exam_date=when, day=d)
+    if json_out:
+        print(json.dumps(stats, ensure_ascii=False, indent=1))
+        return
+    _render_stats(stats, lang, d)
+
+
+def _render_stats(stats: dict, lang: str, day: int | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from quiz.progress import ACTIVITY_DAYS, sparkline
+
+    console = Console(highlight=False)
+    if not stats["total_attempts"]:
+        console.print(m("empty", lang))
+        return
+    counts = [a["count"] for a in stats["activity"]]
+    console.print(f"[bold]{m('attempts', lang, n=stats['total_attempts'])}[/] · "
+                  f"[bold yellow]🔥 {m('streak', lang, n=stats['streak'])}[/]")
+    console.print(f"{m('activity', lang, n=ACTIVITY_DAYS)}: [cyan]{sparkline(counts)}[/] "
+                  f"[dim]{stats['activity'][0]['date']} → {stats['activity'][-1]['date']}[/]")
+    readiness = stats["readiness"]
+    recall = {(r["day"], r["section"]): r for r in readiness["sections"]} if readiness else {}
+    table = Table()
+    cols = [m("section", lang), m("coverage", lang), m("accuracy", lang), m("exercises", lang)]
+    if readiness:
+        cols.append(m("recall", lang))
+    for c in cols:
+        table.add_column(c)
+    for r in stats["sections"]:
+        row = [f"Day{r['day']} S{r['section']}", f"{_bar(r['coverage'])} {r['seen']}/{r['items']}",
+               f"{_bar(r['accuracy'])} {_pct(r['accuracy'])}",
+               f"{r['exercises_passed']}/{r['exercises']}" if r["exercises"] else ""]
+        if readiness:
+            rr = recall.get((r["day"], r["section"]))
+            row.append(f"{_bar(rr['recall'])} {_pct(rr['recall'])}" if rr and rr["recall"] is not None else "—")
+        table.add_row(*row)
+    console.print(table)
+    if stats["weakest"]:
+        weakest = ", ".join(f"Day{w['day']} S{w['section']} ({_pct(w['accuracy'])})" for w in stats["weakest"])
+        console.print(f"{m('weakest', lang)} [red]{weakest}[/]")
+        w = stats["weakest"][0]
+        console.print(m("try", lang, cmd=f"rabbit quiz day{w['day']} --section {w['section']}"), style="dim")
+    if stats["changed_items"]:
+        ids = ", ".join(stats["changed_items"][:5]) + ("…" if len(stats["changed_items"]) > 5 else "")
+        console.print(m("changed", lang, n=len(stats["changed_items"]), ids=ids), style="yellow")
+    if readiness:
+        console.print(m("readiness", lang, date=readiness["exam_date"], days=readiness["days_left"],
+                        n=readiness["practised_items"], p=_pct(readiness["overall"])))
+        console.print(m("caveat", lang), style="dim")
+    else:
+        console.print(m("no_exam_date", lang), style="dim")
+
+
+def cmd_review(
+    count: int = typer.Option(20, "--count", "-n", min=1, help="At most N questions."),
+    cram: bool = typer.Option(False, "--cram", help="Also serve what is not due yet (does not move its schedule)."),
+    json_out: bool = typer.Option(False, "--json", help="Print a JSON summary at the end."),
+    lang: Optional[str] = LangOpt,
+) -> None:
+    """Review what is due (FSRS), quiz items and exercises alike; misses come back in the run. / 復習。"""
+    from datetime import datetime, timezone
+
+    from quiz import bank, review
+    from quiz.commands.quiz_cmds import Runner, Served
+    from quiz.exercises import load_all
+    from quiz.store import Store
+
+    lang = pick_lang(lang)
+    store = Store()
+    review.sync(store)
+    questions = {q.id: q for q in bank.load()}
+    exercises = load_all()
+    code_items = {q.exercise: q for q in questions.values() if q.type == "code"}
+    by_exercise_id = {ex.id: ex for ex in exercises.values()}
+    last_hash = dict(store.connect().execute(
+        "SELECT a.item_id, a.item_hash FROM attempts a JOIN (SELECT item_id, max(id) AS id FROM attempts "
+        "WHERE detail IS NULL OR detail NOT LIKE '%\"cram\": true%' GROUP BY item_id) l ON a.id = l.id"))
+
+    def serve(item_id: str, extra: dict | None = None) -> Served | None:
+        note = ""
+        if item_id in questions and questions[item_id].type != "code":
+            q = questions[item_id]
+            if last_hash.get(item_id) and last_hash[item_id] != q.content_hash:
+                note = m("changed_note", lang)
+            return Served(q, detail=extra, note=note)
+        ex = by_exercise_id.get(item_id)
+        if ex is not None and ex.name in code_items:  # an exercise is reviewed through its four candidate lines
+            if last_hash.get(item_id) and last_hash[item_id] != ex.content_hash:
+                note = m("changed_note", lang)
+            return Served(code_items[ex.name], record_id=ex.id, kind="exercise", detail=extra, note=note)
+        return None  # no longer in the bank
+
+    now = datetime.now(timezone.utc)
+    served = [s for s in (serve(item) for item, _ in review.due_items(store, now)) if s][:count]
+    if cram and len(served) < count:
+        cards = review.cards(store)
+        due = {s.record_id for s in served}
+        ahead = sorted((review.retrievability(card, now), item) for item, card in cards.items()
+                       if item not in due and card.get("stability") is not None)
+        extra = [s for s in (serve(item, {"cram": True}) for _, item in ahead) if s]
+        unseen = [s for s in (serve(i, {"cram": True}) for i in list(questions) + list(by_exercise_id)
+                              if i not in cards and not (i in questions and questions[i].type == "code")) if s]
+        served += (extra + unseen)[: count - len(served)]
+    if not served:
+        cards = review.cards(store)
+        upcoming = sorted(c["due"] for c in cards.values())
+        nxt = m("next_due", lang, when=datetime.fromisoformat(upcoming[0]).astimezone().strftime("%Y-%m-%d %H:%M")) if upcoming else ""
+        print(m("nothing_due", lang, next=nxt))
+        if json_out:
+            print(json.dumps({"asked": 0, "correct": 0, "items": [], "due": 0}, ensure_ascii=False))
+        return
+    runner = Runner(lang, json_out)
+    tally, finished = runner.run(served, requeue=True)
+    runner.console.print()
+    runner.console.rule(f"[bold]{m('review_done', lang, correct=tally.correct, asked=tally.asked)}[/]")
+    if json_out:
+        print(json.dumps(tally.summary(len(served), None, finished), ensure_ascii=False, indent=1))
+    raise typer.Exit(0 if tally.asked and tally.correct == tally.asked else 1)
+
+
+def cmd_history(
+    limit: int = typer.Option(20, "--limit", "-n", min=1, help="How many recent attempts."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    lang: Optional[str] = LangOpt,
+) -> None:
+    """Your most recent answers and submissions. / 最近の回答。"""
+    from datetime import datetime
+
+    from quiz.store import Store
+
+    lang = pick_lang(lang)
+    rows = Store().connect().execute(
+        "SELECT item_id, kind, correct, answer, duration_ms, answered_at FROM attempts ORDER BY id DESC LIMIT ?",
+        (limit,)).fetchall()
+    items = [{"item_id": r[0], "kind": r[1], "correct": bool(r[2]), "answer": r[3], "duration_ms": r[4],
+              "answered_at": r[5]} for r in rows]
+    if json_out:
+        print(json.dumps(items, ensure_ascii=False, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table()
+    for col in ("when", "item", "", "answer", "s"):
+        table.add_column(col, overflow="ellipsis")
+    for it in items:
+        when = datetime.fromisoformat(it["answered_at"]).astimezone().strftime("%m-%d %H:%M")
+        mark = "[green]✔[/]" if it["correct"] else "[red]✘[/]"
+        ans = (it["answer"] or "").replace("\n", " ")
+        table.add_row(when, it["item_id"], mark, ans[:40], f"{(it['duration_ms'] or 0) / 1000:.1f}")
+    Console(highlight=False).print(table)
+
+
+def cmd_export(
+    fmt: str = typer.Option("json", "--format", "-f", help="json or csv."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (default: standard output)."),
+    lang: Optional[str] = LangOpt,
+) -> None:
+    """Write the whole attempt log as JSON or CSV. / 記録の書き出し。"""
+    from quiz import transfer
+    from quiz.store import Store
+
+    lang = pick_lang(lang)
+    if fmt not in ("json", "csv"):
+        _usage(m("bad_format", lang))
+    data = transfer.export(Store(), fmt)
+    if output is None:
+        sys.stdout.write(data)
+        return
+    try:
+        output.write_text(data, encoding="utf-8")
+    except OSError as e:
+        _usage(f"{output}: {e.strerror or e}")
+    n = data.count("\n") - 1 if fmt == "csv" else len(json.loads(data)["attempts"])
+    print(m("exported", lang, n=n, path=output), file=sys.stderr)
+
+
+def cmd_import(file: Path = typer.Argument(..., help="A file written by rabbit export (json or csv)."),
+               lang: Optional[str] = LangOpt) -> None:
+    """Merge an exported log into yours; rows already there are skipped. / 記録の取り込み。"""
+    from quiz import transfer
+    from quiz.store import Store
+
+    lang = pick_lang(lang)
+    try:
+        added, skipped = transfer.import_file(Store(), file)
+    except transfer.ImportError_ as e:
+        _usage(str(e))
+    print(m("imported", lang, added=added, skipped=skipped))
+
+
+config_app = typer.Typer(help="Your settings. / 設定。", no_args_is_help=True)
+
+
+@config_app.command("exam-date")
+def cmd_exam_date(
+    value: Optional[str] = typer.Argument(None, help="YYYY-MM-DD; omit to show the current one."),
+    clear: bool = typer.Option(False, "--clear", help="Forget the exam date."),
+    lang: Optional[str] = LangOpt,
+) -> None:
+    """Set (or show) your exam date, for the readiness estimate in rabbit stats. / 試験日。"""
+    from quiz.store import Store
+
+    lang = pick_lang(lang)
+    store = Store()
+    if clear:
+        store.set_config("exam_date", None)
+        print(m("date_cleared", lang))
+    elif value is None:
+        saved = store.get_config("exam_date")
+        print(saved if saved else m("date_none", lang))
+    else:
+        when = _parse_date(value, lang)
+        store.set_config("exam_date", when.isoformat())
+        print(m("date_set", lang, date=when.isoformat()))
 
 
 def register(app: typer.Typer) -> None:
-    pass  # filled in by the progress work (issue 4)
+    app.command("stats")(cmd_stats)
+    app.command("review")(cmd_review)
+    app.command("history")(cmd_history)
+    app.command("export")(cmd_export)
+    app.command("import")(cmd_import)
+    app.add_typer(config_app, name="config")

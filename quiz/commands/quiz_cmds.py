@@ -98,12 +98,8 @@ def cmd_quiz(
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary at the end (questions go to stderr)."),
 ) -> None:
     """Take an exam-style quiz: one answer per line; exit 0 all correct, 1 otherwise. / 確認テストと E資格形式の問題。"""
-    from rich.console import Console
-    from rich.markup import escape
-
-    from quiz import answers, bank, session
-    from quiz.exercises import load_all
-    from quiz.store import Attempt, Store
+    from quiz import bank, session
+    from quiz.store import Store
 
     lang = pick_lang(lang)
     try:
@@ -127,18 +123,58 @@ def cmd_quiz(
         print(f"rabbit: {m('none_found', lang, day=d, sec=f' S{section}' if section is not None else '', sections=sections)}",
               file=sys.stderr)
         raise typer.Exit(2)
-    exercises = load_all()
-    console = Console(stderr=json_out, highlight=False)
-    console.soft_wrap = not console.is_terminal  # piped: one line per paragraph, no folding
+    runner = Runner(lang, json_out)
+    tally, finished = runner.run([Served(q) for q in items])
+    opts = (f" --section {section}" if section is not None else "") + (f" --count {count}" if count else "") \
+        + (" --missed" if missed else "")
+    _summary(runner.console, tally, d, seed, lang, finished, opts)
+    if json_out:
+        print(json.dumps(tally.summary(len(items), seed, finished), ensure_ascii=False, indent=2))
+    raise typer.Exit(0 if tally.asked and tally.correct == tally.asked else 1)
 
-    def say(body: str, prefix: str = "", style: str = "") -> None:
+
+class Served:
+    """One question as served: what to ask, and under which id and kind its answer is recorded."""
+
+    def __init__(self, question, record_id: str | None = None, kind: str = "question", detail: dict | None = None,
+                 note: str = ""):
+        self.question = question
+        self.record_id = record_id or question.id
+        self.kind = kind
+        self.detail = detail or {}
+        self.note = note  # shown on the card, e.g. "changed since you last saw it"
+
+
+class Runner:
+    """Asks served questions one by one, judges, records each answer at once, explains.
+
+    With `requeue`, a question answered wrongly comes back later in the same run (once).
+    """
+
+    def __init__(self, lang: str, json_out: bool = False):
+        from rich.console import Console
+
+        from quiz.exercises import load_all
+        from quiz.store import Store
+
+        self.lang = lang
+        self.console = Console(stderr=json_out, highlight=False)
+        self.console.soft_wrap = not self.console.is_terminal  # piped: one line per paragraph
+        self.tty = sys.stdin.isatty()
+        self.read = _Reader(self.tty, m("prompt", lang))
+        self.exercises = load_all()
+        self.store = Store()
+        self.run_id = uuid.uuid4().hex[:12]
+
+    def say(self, body: str, prefix: str = "", style: str = "") -> None:
         """Print plain `body` after a markup `prefix`; in a terminal, Japanese folds at the edge
         (it has no spaces to wrap at, so word wrapping would push whole runs to the next line)."""
         from rich.cells import cell_len
         from rich.text import Text
 
+        console = self.console
         lead = Text.from_markup(prefix)
-        if not console.is_terminal or lang != "ja":
+        if not console.is_terminal or self.lang != "ja":
             console.print(lead + Text(body, style=style))
             return
         width = max(20, console.width - cell_len(lead.plain))
@@ -161,91 +197,108 @@ def cmd_quiz(
         for i, line in enumerate(lines):
             console.print((lead if i == 0 else Text(pad)) + Text(line, style=style), no_wrap=True, overflow="ignore")
 
-    tty = sys.stdin.isatty()
-    read = _Reader(tty, m("prompt", lang))
-    tally = session.Tally()
-    run_id = uuid.uuid4().hex[:12]
-    finished = False
-    try:
-        for n, q in enumerate(items, 1):
-            ex = exercises.get(q.exercise) if q.type == "code" else None
-            kind = m(f"kind_{q.type}", lang)
-            src = m(f"source_{q.source}", lang)
-            console.print()
-            console.rule(f"[bold]{m('card', lang, day=q.day, section=q.section, n=n, total=len(items), kind=kind)}[/] [dim]{src}[/]")
-            if ex is not None:
-                say((text(q.prompt, lang) or text(ex.statement, lang)).strip())
-                console.print(_code_block(ex), markup=False, highlight=False)
-                options = [{"ja": o, "en": o} for o in ex.options]
-            else:
-                say(text(q.prompt, lang).strip())
-                options = list(q.options)
-            for i, opt in enumerate(options, 1):
-                say(text(opt, lang), f"  [bold cyan]{i}[/]. ")
-            if q.type == "numeric" and q.unit:
-                console.print(f"  [dim]({escape(text(q.unit, lang))})[/]")
-            started = time.monotonic()
-            while True:
-                if not tty:
-                    console.print(m("prompt", lang), end="")
-                line = read()
-                if line is None:
-                    raise EOFError
-                if not tty:
-                    console.print(line, markup=False, highlight=False)
-                j = answers.judge(q, line, right_option=ex.answer if ex else None)
-                if j.invalid:
-                    key = j.invalid.split(":", 1)
-                    if key[0] == "expr":
-                        console.print(m("invalid_expr", lang, why=key[1] if len(key) > 1 else ""), style="yellow")
-                    else:
-                        console.print(m(f"invalid_{key[0]}", lang, n=len(options)), style="yellow")
-                    continue
-                break
-            if j.pending:
-                console.print(f"\n[bold]{m('model_answer', lang)}[/]")
-                say(text(q.model_answer, lang).strip())
-                console.print(f"[bold]{m('key_points', lang)}[/]")
-                for i, kp in enumerate(q.key_points):
-                    mark = "[green]✔[/]" if i in j.hits else "[dim]·[/]"
-                    say(text(kp, lang), f"  {mark} ")
-                while True:
-                    console.print(m("self_grade", lang))
-                    line = read()
-                    if line is None:
-                        raise EOFError
-                    if not tty:
-                        console.print(line, markup=False, highlight=False)
-                    grade = answers.self_grade(line)
-                    if grade is not None:
-                        j.correct = grade
-                        break
-            correct = bool(j.correct)
-            store.record(Attempt(
-                item_id=q.id, kind="question", correct=correct, answer=j.answer,
-                duration_ms=int((time.monotonic() - started) * 1000), session=run_id, item_hash=q.content_hash,
-                detail={"type": q.type, "hits": j.hits} if q.type == "describe" else None,
-            ))
-            tally.add(q, correct, j.answer)
-            if q.type != "describe":
-                console.print(f"[bold green]{m('correct', lang)}[/]" if correct else f"[bold red]{m('wrong', lang)}[/]  "
-                              + escape(m("key_is", lang, key=_key_text(q, ex, lang))))
-            if ex is not None and not correct:
-                mis = _option_misconception(ex, j.answer)
-                if mis:
-                    console.print(f"[yellow]{m('misconception', lang)}[/] {escape(text(mis.feedback, lang)).strip()}")
-            expl = text(q.explanation, lang) or (text(ex.explanation, lang) if ex else "")
-            if expl:
-                say(expl.strip(), f"[dim]{m('explanation', lang)}:[/] ")
-        finished = True
-    except (EOFError, KeyboardInterrupt):
+    def _line(self) -> str:
+        if not self.tty:
+            self.console.print(m("prompt", self.lang), end="")
+        line = self.read()
+        if line is None:
+            raise EOFError
+        if not self.tty:
+            self.console.print(line, markup=False, highlight=False)
+        return line
+
+    def run(self, served: list[Served], requeue: bool = False):
+        from quiz import session
+
+        tally = session.Tally()
+        queue = list(served)
+        again: set[int] = set()
+        finished = False
+        try:
+            n = 0
+            while n < len(queue):
+                item = queue[n]
+                n += 1
+                correct = self.ask(item, n, len(queue))
+                tally.add(item.question, correct, self.last_answer, item.record_id)
+                if requeue and not correct and id(item) not in again:
+                    again.add(id(item))
+                    queue.insert(min(len(queue), n + 3), item)  # a few questions later
+            finished = True
+        except (EOFError, KeyboardInterrupt):
+            self.console.print()
+        return tally, finished
+
+    def ask(self, item: Served, n: int, total: int) -> bool:
+        from rich.markup import escape
+
+        from quiz import answers
+        from quiz.store import Attempt
+
+        lang, console, q = self.lang, self.console, item.question
+        ex = self.exercises.get(q.exercise) if q.type == "code" else None
+        kind = m(f"kind_{q.type}", lang)
+        src = m(f"source_{q.source}", lang)
         console.print()
-    opts = (f" --section {section}" if section is not None else "") + (f" --count {count}" if count else "") \
-        + (" --missed" if missed else "")
-    _summary(console, tally, d, seed, lang, finished, opts)
-    if json_out:
-        print(json.dumps(tally.summary(len(items), seed, finished), ensure_ascii=False, indent=2))
-    raise typer.Exit(0 if tally.asked and tally.correct == tally.asked else 1)
+        console.rule(f"[bold]{m('card', lang, day=q.day, section=q.section, n=n, total=total, kind=kind)}[/] [dim]{src}[/]")
+        if item.note:
+            console.print(f"[yellow]{escape(item.note)}[/]")
+        if ex is not None:
+            self.say((text(q.prompt, lang) or text(ex.statement, lang)).strip())
+            console.print(_code_block(ex), markup=False, highlight=False)
+            options = [{"ja": o, "en": o} for o in ex.options]
+        else:
+            self.say(text(q.prompt, lang).strip())
+            options = list(q.options)
+        for i, opt in enumerate(options, 1):
+            self.say(text(opt, lang), f"  [bold cyan]{i}[/]. ")
+        if q.type == "numeric" and q.unit:
+            console.print(f"  [dim]({escape(text(q.unit, lang))})[/]")
+        started = time.monotonic()
+        while True:
+            j = answers.judge(q, self._line(), right_option=ex.answer if ex else None)
+            if not j.invalid:
+                break
+            key = j.invalid.split(":", 1)
+            if key[0] == "expr":
+                console.print(m("invalid_expr", lang, why=key[1] if len(key) > 1 else ""), style="yellow")
+            else:
+                console.print(m(f"invalid_{key[0]}", lang, n=len(options)), style="yellow")
+        if j.pending:
+            console.print(f"\n[bold]{m('model_answer', lang)}[/]")
+            self.say(text(q.model_answer, lang).strip())
+            console.print(f"[bold]{m('key_points', lang)}[/]")
+            for i, kp in enumerate(q.key_points):
+                mark = "[green]✔[/]" if i in j.hits else "[dim]·[/]"
+                self.say(text(kp, lang), f"  {mark} ")
+            while True:
+                console.print(m("self_grade", lang), markup=False)
+                grade = answers.self_grade(self._line())
+                if grade is not None:
+                    j.correct = grade
+                    break
+        correct = bool(j.correct)
+        detail = dict(item.detail)
+        if q.type == "describe":
+            detail.update(type=q.type, hits=j.hits)
+        record_hash = q.content_hash if item.kind == "question" else (ex.content_hash if ex else q.content_hash)
+        self.store.record(Attempt(
+            item_id=item.record_id, kind=item.kind, correct=correct, answer=j.answer,
+            duration_ms=int((time.monotonic() - started) * 1000), session=self.run_id, item_hash=record_hash,
+            detail=detail or None,
+        ))
+        self.last_answer = j.answer
+        if q.type != "describe":
+            console.print(f"[bold green]{m('correct', lang)}[/]" if correct else f"[bold red]{m('wrong', lang)}[/]  "
+                          + escape(m("key_is", lang, key=_key_text(q, ex, lang))))
+        if ex is not None and not correct:
+            mis = _option_misconception(ex, j.answer)
+            if mis:
+                console.print(f"[yellow]{m('misconception', lang)}[/] {escape(text(mis.feedback, lang)).strip()}")
+        expl = text(q.explanation, lang) or (text(ex.explanation, lang) if ex else "")
+        if expl:
+            self.say(expl.strip(), f"[dim]{m('explanation', lang)}:[/] ")
+        return correct
 
 
 def _key_text(q, ex, lang: str) -> str:

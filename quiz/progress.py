@@ -1,0 +1,207 @@
+"""Where the learner stands: coverage, recency-weighted accuracy, streak, activity, readiness.
+
+Everything is computed from the attempt log (and, for readiness, the review state derived from
+it). No printing here; the stats command renders what compute() returns.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
+
+from quiz.store import Store
+
+HALF_LIFE_DAYS = 14.0  # an answer two weeks old weighs half as much as one given today
+ACTIVITY_DAYS = 28
+
+
+def compute(store: Store, questions, exercises, now: datetime | None = None, exam_date: date | None = None,
+            day: int | None = None) -> dict:
+    now = now or datetime.now(timezone.utc)
+    today = now.astimezone().date()
+    items: dict[str, tuple[int, int, str, str]] = {}  # id -> (day, section, kind, content hash)
+    for q in questions:
+        if q.type != "code":  # a code item is the exercise's own question; the exercise counts it
+            items[q.id] = (q.day, q.section, "question", q.content_hash)
+    for ex in exercises.values():
+        items[ex.id] = (ex.day, ex.section, "exercise", ex.content_hash)
+    code_to_exercise = {q.id: exercises[q.exercise].id for q in questions if q.type == "code" and q.exercise in exercises}
+
+    fold(store)
+    db = store.connect()
+    per_item_day = db.execute("SELECT item_id, day, right, total FROM summary_item_day").fetchall()
+    latest = db.execute("SELECT item_id, correct, item_hash FROM summary_item").fetchall()
+    total = db.execute("SELECT coalesce(sum(total), 0) FROM summary_day").fetchone()[0]
+    since = (today - timedelta(days=ACTIVITY_DAYS)).isoformat()
+    activity_rows = db.execute("SELECT day, total FROM summary_day WHERE day > ?", (since,)).fetchall()
+    streak_days = {d for (d,) in db.execute("SELECT day FROM summary_day")}
+
+    sections: dict[tuple[int, int], dict] = {}
+    for item_id, (d, s, kind, _) in items.items():
+        if day is not None and d != day:
+            continue
+        sec = sections.setdefault((d, s), {"day": d, "section": s, "items": 0, "seen": 0, "attempts": 0,
+                                           "weighted_right": 0.0, "weight": 0.0, "exercises": 0, "exercises_passed": 0})
+        sec["items"] += 1
+        if kind == "exercise":
+            sec["exercises"] += 1
+    seen: set[str] = set()
+    passed: set[str] = set()
+    for item_id, d_text, right, count in per_item_day:
+        item_id = code_to_exercise.get(item_id, item_id)
+        if item_id not in items:
+            continue
+        d, s, kind, _ = items[item_id]
+        if (d, s) not in sections:
+            continue
+        sec = sections[(d, s)]
+        age = max(0.0, (now.date() - date.fromisoformat(d_text)).days)
+        w = 0.5 ** (age / HALF_LIFE_DAYS)
+        sec["attempts"] += count
+        sec["weighted_right"] += w * right
+        sec["weight"] += w * count
+        seen.add(item_id)
+        if kind == "exercise" and right:
+            passed.add(item_id)
+    for item_id in seen:
+        sections[items[item_id][:2]]["seen"] += 1
+    for item_id in passed:
+        sections[items[item_id][:2]]["exercises_passed"] += 1
+    rows = []
+    for key in sorted(sections):
+        sec = sections[key]
+        accuracy = sec["weighted_right"] / sec["weight"] if sec["weight"] else None
+        rows.append({
+            "day": sec["day"], "section": sec["section"], "items": sec["items"], "seen": sec["seen"],
+            "coverage": round(sec["seen"] / sec["items"], 4) if sec["items"] else 0.0,
+            "accuracy": round(accuracy, 4) if accuracy is not None else None,
+            "attempts": sec["attempts"], "exercises": sec["exercises"], "exercises_passed": sec["exercises_passed"],
+        })
+    practised = [r for r in rows if r["accuracy"] is not None]
+    weakest = sorted(practised, key=lambda r: (r["accuracy"], r["coverage"]))
+    changed = sorted(item for item, _, h in latest if item in items and h and h != items[item][3])
+
+    counts = {date.fromisoformat(d): n for d, n in activity_rows if d}
+    activity = [{"date": (today - timedelta(days=i)).isoformat(), "count": counts.get(today - timedelta(days=i), 0)}
+                for i in range(ACTIVITY_DAYS - 1, -1, -1)]
+    return {
+        "total_attempts": total,
+        "sections": rows,
+        "weakest": [{"day": r["day"], "section": r["section"], "accuracy": r["accuracy"]} for r in weakest[:3]],
+        "streak": _streak(streak_days, today),
+        "activity": activity,
+        "changed_items": changed,
+        "readiness": _readiness(store, items, sections, exam_date, now) if exam_date else None,
+        "half_life_days": HALF_LIFE_DAYS,
+    }
+
+
+_FOLD = [
+    # per item and UTC day: the recency weighting needs no finer grain
+    """INSERT INTO summary_item_day (item_id, day, right, total)
+       SELECT item_id, substr(answered_at, 1, 10), sum(correct), count(*) FROM attempts WHERE id > ? GROUP BY 1, 2
+       ON CONFLICT(item_id, day) DO UPDATE SET right = right + excluded.right, total = total + excluded.total""",
+    # the latest answer per item, by time (an import may add older rows later)
+    """INSERT INTO summary_item (item_id, last_at, correct, item_hash)
+       SELECT a.item_id, a.answered_at, a.correct, a.item_hash FROM attempts a
+       JOIN (SELECT item_id, max(answered_at) AS m FROM attempts WHERE id > ? GROUP BY item_id) x
+         ON a.item_id = x.item_id AND a.answered_at = x.m
+       WHERE true
+       ON CONFLICT(item_id) DO UPDATE SET last_at = excluded.last_at, correct = excluded.correct,
+         item_hash = excluded.item_hash WHERE excluded.last_at >= summary_item.last_at""",
+    # answers per local calendar day, for the streak and the activity line
+    """INSERT INTO summary_day (day, total)
+       SELECT date(answered_at, 'localtime'), count(*) FROM attempts WHERE id > ? GROUP BY 1
+       ON CONFLICT(day) DO UPDATE SET total = total + excluded.total""",
+]
+
+
+def fold(store: Store) -> None:
+    """Bring the stats summaries up to date with the log (only the rows added since last time)."""
+    import sqlite3
+
+    from quiz.store import StoreError
+
+    db = store.connect()
+    row = db.execute("SELECT value FROM derived_meta WHERE key = 'summary_last'").fetchone()
+    top = db.execute("SELECT max(id) FROM attempts").fetchone()[0] or 0
+    if row and int(row[0]) >= top:
+        return
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        row = db.execute("SELECT value FROM derived_meta WHERE key = 'summary_last'").fetchone()
+        last = int(row[0]) if row else 0
+        top = db.execute("SELECT max(id) FROM attempts").fetchone()[0] or 0
+        if top > last:
+            for statement in _FOLD:
+                db.execute(statement.replace("id > ?", f"id > {last} AND id <= {top}"))
+            db.execute("INSERT INTO derived_meta (key, value) VALUES ('summary_last', ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(top),))
+        db.execute("COMMIT")
+    except sqlite3.Error as e:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        if "readonly" in str(e) or "full" in str(e) or "disk" in str(e):
+            raise StoreError(f"could not update the stats summaries in {store.path}: {e}") from None
+        raise
+
+
+def rebuild(store: Store) -> None:
+    """Drop the summaries and fold the whole log again."""
+    db = store.connect()
+    db.execute("BEGIN IMMEDIATE")
+    for table in ("summary_item_day", "summary_item", "summary_day"):
+        db.execute(f"DELETE FROM {table}")
+    db.execute("DELETE FROM derived_meta WHERE key = 'summary_last'")
+    db.execute("COMMIT")
+    fold(store)
+
+
+def _streak(local_days: set[str], today: date) -> int:
+    """Consecutive days with at least one answer, ending today (or yesterday, if none yet today)."""
+    days = {date.fromisoformat(d) for d in local_days if d}
+    day = today
+    if day not in days:
+        day -= timedelta(days=1)
+    n = 0
+    while day in days:
+        n += 1
+        day -= timedelta(days=1)
+    return n
+
+
+def _readiness(store: Store, items: dict, sections: dict, exam_date: date, now: datetime) -> dict:
+    from quiz import review
+
+    review.sync(store)
+    cards = review.cards(store)
+    when = datetime.combine(exam_date, datetime.min.time().replace(hour=9), tzinfo=now.astimezone().tzinfo)
+    if when < now:
+        when = now
+    per_section: dict[tuple[int, int], list[float]] = defaultdict(list)
+    for item_id, card in cards.items():
+        if item_id in items and items[item_id][:2] in sections and card.get("stability") is not None:
+            per_section[items[item_id][:2]].append(review.retrievability(card, when))
+    out = []
+    for key in sorted(sections):
+        probs = per_section.get(key, [])
+        out.append({"day": key[0], "section": key[1], "practised": len(probs), "items": sections[key]["items"],
+                    "recall": round(sum(probs) / len(probs), 4) if probs else None})
+    practised = [p for probs in per_section.values() for p in probs]
+    return {
+        "exam_date": exam_date.isoformat(),
+        "days_left": max(0, (exam_date - now.astimezone().date()).days),
+        "sections": out,
+        "overall": round(sum(practised) / len(practised), 4) if practised else None,
+        "practised_items": len(practised),
+        "caveat": "covers only the items you have practised / 演習した問題だけが対象です",
+    }
+
+
+def sparkline(values: list[int]) -> str:
+    blocks = " ▁▂▃▄▅▆▇█"
+    top = max(values) if values else 0
+    if not top:
+        return "·" * len(values)
+    return "".join(blocks[0 if v == 0 else max(1, math.ceil(8 * v / top))] for v in values)

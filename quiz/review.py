@@ -1,0 +1,139 @@
+"""Spaced review with FSRS (the `fsrs` package, major version 6), kept behind this one module.
+
+The review state is derived from the attempt log and stored in `review_state` only as a cache:
+sync() folds in the attempts it has not seen yet, rebuild() replays the whole log. Every
+answer counts, from quizzes, submissions and reviews alike: correct → Good, wrong → Again.
+Cram answers (review --cram) are left out so that cramming does not wreck the schedule.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from quiz.store import Store, StoreError
+
+HALF_LIFE_NOTE = "FSRS v6, desired retention 0.9"
+
+
+def _parse_time(text: str) -> datetime:
+    t = datetime.fromisoformat(text)
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def _is_cram(detail: str | None) -> bool:
+    if not detail:
+        return False
+    try:
+        return bool(json.loads(detail).get("cram"))
+    except (ValueError, AttributeError):
+        return False
+
+
+def _scheduler():
+    from fsrs import Scheduler
+
+    return Scheduler(enable_fuzzing=False)  # deterministic: the same log gives the same schedule
+
+
+def sync(store: Store) -> int:
+    """Fold new attempts into the review state; returns how many were folded in."""
+    import sqlite3
+
+    db = store.connect()
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as e:
+        raise StoreError(f"could not update the review state in {store.path}: {e}") from None
+    try:
+        row = db.execute("SELECT value FROM derived_meta WHERE key = 'last_attempt'").fetchone()
+        last = int(row[0]) if row else 0
+        rows = db.execute(
+            "SELECT id, item_id, correct, answered_at, detail FROM attempts WHERE id > ? ORDER BY id", (last,)
+        ).fetchall()
+        if not rows:
+            db.execute("COMMIT")
+            return 0
+        folded = _fold(db, rows)
+        db.execute(
+            "INSERT INTO derived_meta (key, value) VALUES ('last_attempt', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(rows[-1][0]),))
+        db.execute("COMMIT")
+        return folded
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
+def rebuild(store: Store) -> int:
+    """Forget the derived state and replay the whole log in time order (after an import)."""
+    db = store.connect()
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute("DELETE FROM review_state")
+        db.execute("DELETE FROM derived_meta WHERE key = 'last_attempt'")
+        rows = db.execute("SELECT id, item_id, correct, answered_at, detail FROM attempts ORDER BY answered_at, id").fetchall()
+        folded = _fold(db, rows)
+        top = db.execute("SELECT max(id) FROM attempts").fetchone()[0] or 0
+        db.execute("INSERT INTO derived_meta (key, value) VALUES ('last_attempt', ?)", (str(top),))
+        db.execute("COMMIT")
+        return folded
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
+def _fold(db, rows) -> int:
+    from fsrs import Card, Rating
+
+    scheduler = _scheduler()
+    items = sorted({r[1] for r in rows})
+    cards = {}
+    for i in range(0, len(items), 500):
+        chunk = items[i : i + 500]
+        q = f"SELECT item_id, card FROM review_state WHERE item_id IN ({','.join('?' * len(chunk))})"
+        for item_id, card in db.execute(q, chunk):
+            cards[item_id] = Card.from_dict(json.loads(card))
+    last_id = {}
+    folded = 0
+    for attempt_id, item_id, correct, answered_at, detail in rows:
+        if _is_cram(detail):
+            continue
+        card = cards.get(item_id) or Card()
+        when = _parse_time(answered_at)
+        if card.last_review is not None and when < card.last_review:
+            when = card.last_review  # out-of-order rows (an import) are folded at the latest time seen
+        cards[item_id], _ = scheduler.review_card(card, Rating.Good if correct else Rating.Again, review_datetime=when)
+        last_id[item_id] = attempt_id
+        folded += 1
+    db.executemany(
+        "INSERT INTO review_state (item_id, card, last_attempt) VALUES (?, ?, ?) "
+        "ON CONFLICT(item_id) DO UPDATE SET card = excluded.card, last_attempt = excluded.last_attempt",
+        [(item, json.dumps(cards[item].to_dict()), last_id[item]) for item in last_id],
+    )
+    return folded
+
+
+def cards(store: Store) -> dict[str, dict]:
+    """item_id -> the card as a plain dict (due, stability, last_review ... as stored)."""
+    return {item: json.loads(card) for item, card in store.connect().execute("SELECT item_id, card FROM review_state")}
+
+
+def due_items(store: Store, now: datetime | None = None) -> list[tuple[str, datetime]]:
+    """(item_id, due) of every card due by `now`, most overdue first."""
+    now = now or datetime.now(timezone.utc)
+    out = []
+    for item, card in cards(store).items():
+        due = _parse_time(card["due"])
+        if due <= now:
+            out.append((item, due))
+    return sorted(out, key=lambda x: x[1])
+
+
+def retrievability(card: dict, when: datetime) -> float:
+    """The predicted probability of recalling the item at `when`."""
+    from fsrs import Card
+
+    return float(_scheduler().get_card_retrievability(Card.from_dict(card), current_datetime=when))
