@@ -10,7 +10,7 @@ import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 
-from quiz.store import Store
+from quiz.store import SUBMISSION, Store
 
 HALF_LIFE_DAYS = 14.0  # an answer two weeks old weighs half as much as one given today
 ACTIVITY_DAYS = 28
@@ -36,6 +36,7 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
     since = (today - timedelta(days=ACTIVITY_DAYS)).isoformat()
     activity_rows = db.execute("SELECT day, total FROM summary_day WHERE day > ?", (since,)).fetchall()
     streak_days = {d for (d,) in db.execute("SELECT day FROM summary_day")}
+    passed = {item for (item,) in db.execute("SELECT item_id FROM summary_passed") if item in items}
 
     sections: dict[tuple[int, int], dict] = {}
     for item_id, (d, s, kind, _) in items.items():
@@ -47,7 +48,6 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
         if kind == "exercise":
             sec["exercises"] += 1
     seen: set[str] = set()
-    passed: set[str] = set()
     for item_id, d_text, right, count in per_item_day:
         item_id = code_to_exercise.get(item_id, item_id)
         if item_id not in items:
@@ -62,12 +62,11 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
         sec["weighted_right"] += w * right
         sec["weight"] += w * count
         seen.add(item_id)
-        if kind == "exercise" and right:
-            passed.add(item_id)
     for item_id in seen:
         sections[items[item_id][:2]]["seen"] += 1
     for item_id in passed:
-        sections[items[item_id][:2]]["exercises_passed"] += 1
+        if items[item_id][:2] in sections:
+            sections[items[item_id][:2]]["exercises_passed"] += 1
     rows = []
     for key in sorted(sections):
         sec = sections[key]
@@ -110,6 +109,9 @@ _FOLD = [
        WHERE true
        ON CONFLICT(item_id) DO UPDATE SET last_at = excluded.last_at, correct = excluded.correct,
          item_hash = excluded.item_hash WHERE excluded.last_at >= summary_item.last_at""",
+    # exercises passed by a submission
+    """INSERT OR IGNORE INTO summary_passed (item_id)
+       SELECT DISTINCT item_id FROM attempts WHERE id > ? AND correct = 1 AND """ + SUBMISSION,
     # answers per local calendar day, for the streak and the activity line
     """INSERT INTO summary_day (day, total)
        SELECT date(answered_at, 'localtime'), count(*) FROM attempts WHERE id > ? GROUP BY 1
@@ -151,7 +153,7 @@ def rebuild(store: Store) -> None:
     """Drop the summaries and fold the whole log again."""
     db = store.connect()
     db.execute("BEGIN IMMEDIATE")
-    for table in ("summary_item_day", "summary_item", "summary_day"):
+    for table in ("summary_item_day", "summary_item", "summary_day", "summary_passed"):
         db.execute(f"DELETE FROM {table}")
     db.execute("DELETE FROM derived_meta WHERE key = 'summary_last'")
     db.execute("COMMIT")

@@ -72,7 +72,19 @@ _M3_SUMMARIES = """
         CREATE TABLE summary_day (day TEXT PRIMARY KEY, total INTEGER NOT NULL) WITHOUT ROWID;
 """
 
-MIGRATIONS = [_M1_ATTEMPTS, _M2_DERIVED_AND_CONFIG, _M3_SUMMARIES]
+_M4_PASSED = """
+        -- exercises passed by a submission (a review of the four candidate lines does not count)
+        CREATE TABLE summary_passed (item_id TEXT PRIMARY KEY) WITHOUT ROWID;
+        DELETE FROM derived_meta WHERE key = 'summary_last';
+        DELETE FROM summary_item_day;
+        DELETE FROM summary_item;
+        DELETE FROM summary_day;
+"""
+
+MIGRATIONS = [_M1_ATTEMPTS, _M2_DERIVED_AND_CONFIG, _M3_SUMMARIES, _M4_PASSED]
+
+# a submission, as opposed to a review of an exercise's candidate lines (detail.via = "review")
+SUBMISSION = "kind = 'exercise' AND (detail IS NULL OR json_extract(detail, '$.via') IS NULL)"
 
 
 def _statements(script: str):
@@ -227,9 +239,9 @@ class Store:
         return row[0] or 0
 
     def exercise_status(self) -> dict[str, str]:
-        """item_id -> 'passed' | 'failed' for every item with at least one attempt."""
+        """exercise id -> 'passed' | 'failed' for every exercise with at least one submission."""
         rows = self.connect().execute(
-            "SELECT item_id, max(correct) FROM attempts GROUP BY item_id"
+            f"SELECT item_id, max(correct) FROM attempts WHERE {SUBMISSION} GROUP BY item_id"
         ).fetchall()
         return {item: ("passed" if best else "failed") for item, best in rows}
 

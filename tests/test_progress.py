@@ -195,13 +195,17 @@ def test_review_nothing_due_and_cram_does_not_move_the_schedule(rabbit_home):
 
 
 def test_a_due_exercise_is_reviewed_through_its_code_choice():
-    add("ex.lstm", True, kind="exercise", item_hash=EXERCISES["lstm"].content_hash, days_ago=40)
+    add("ex.lstm", False, kind="exercise", item_hash=EXERCISES["lstm"].content_hash, days_ago=40)
     out = _review([], [str(EXERCISES["lstm"].answer)])
     summary = json.loads(out.stdout)
     assert summary["items"] == [{"id": "ex.lstm", "correct": True, "answer": str(EXERCISES["lstm"].answer),
                                  "section": 2}]
     rows = Store().attempts("ex.lstm")
     assert rows[-1]["kind"] == "exercise" and rows[-1]["correct"] == 1
+    # choosing the right line is not passing the exercise: only a submission passes it
+    status = {r["name"]: r["status"] for r in json.loads(rabbit("exercises", "--json").stdout)}
+    assert status["lstm"] == "failed"
+    assert section(stats(), 3, 2)["exercises_passed"] == 0
 
 
 def test_review_state_can_be_rebuilt_from_the_log():

@@ -56,6 +56,7 @@ def cmd_demo(lang: Optional[str] = typer.Option(None, "--lang", help="ja (defaul
             lines += answer
         run(["quiz", "day3", "--count", "4", "--seed", "2026"], stdin="\n".join(lines) + "\n")
         run(["exercises"])
+        run(["stats", "day3", "--exam-date", "2027-02-20"])
 
 
 def register(app: typer.Typer) -> None:

@@ -188,7 +188,8 @@ def cmd_review(
         if ex is not None and ex.name in code_items:  # an exercise is reviewed through its four candidate lines
             if last_hash.get(item_id) and last_hash[item_id] != ex.content_hash:
                 note = m("changed_note", lang)
-            return Served(code_items[ex.name], record_id=ex.id, kind="exercise", detail=extra, note=note)
+            return Served(code_items[ex.name], record_id=ex.id, kind="exercise",
+                          detail={"via": "review", **(extra or {})}, note=note)
         return None  # no longer in the bank
 
     now = datetime.now(timezone.utc)
