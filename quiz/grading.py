@@ -122,10 +122,6 @@ def _shape_key(expr: str) -> str | None:
         return None
 
 
-def strip_parens(expr: str) -> str:
-    return expr.strip()
-
-
 def match_misconception(ex: Exercise, answer: str | None, errors: list[str]) -> Misconception | None:
     key = _shape_key(answer) if answer else None
     if key is not None:

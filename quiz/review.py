@@ -13,9 +13,6 @@ from datetime import datetime, timezone
 
 from quiz.store import Store, StoreError
 
-HALF_LIFE_NOTE = "FSRS v6, desired retention 0.9"
-
-
 def _parse_time(text: str) -> datetime:
     t = datetime.fromisoformat(text)
     return t if t.tzinfo else t.replace(tzinfo=timezone.utc)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -278,6 +277,3 @@ def _write_failure(path: Path, e: Exception) -> str:
         hint = "Check that RABBIT_HOME points to a writable directory."
     return f"could not write to {path} ({text}). {hint}"
 
-
-def timer() -> float:
-    return time.monotonic()

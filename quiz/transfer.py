@@ -19,7 +19,7 @@ FORMAT = "rabbit-attempts"
 VERSION = 1
 
 
-class ImportError_(ValueError):
+class ImportFileError(ValueError):
     """The file cannot be imported; the message names the row and field."""
 
 
@@ -45,49 +45,49 @@ def _parse(path: Path) -> list[dict]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
-        raise ImportError_(f"{path}: cannot read: {e}") from None
+        raise ImportFileError(f"{path}: cannot read: {e}") from None
     if text.lstrip().startswith("{"):
         try:
             doc = json.loads(text)
         except ValueError as e:
-            raise ImportError_(f"{path}: not valid JSON ({e})") from None
+            raise ImportFileError(f"{path}: not valid JSON ({e})") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("attempts"), list):
-            raise ImportError_(f"{path}: not a rabbit export (expected \"format\": \"{FORMAT}\" and a list of attempts)")
+            raise ImportFileError(f"{path}: not a rabbit export (expected \"format\": \"{FORMAT}\" and a list of attempts)")
         return doc["attempts"]
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("uid", "item_id", "kind", "correct", "answered_at") if c not in (reader.fieldnames or [])]
     if missing:
-        raise ImportError_(f"{path}: not a rabbit CSV export: missing column(s) {', '.join(missing)}")
+        raise ImportFileError(f"{path}: not a rabbit CSV export: missing column(s) {', '.join(missing)}")
     return [{k: (v if v != "" else None) for k, v in row.items()} for row in reader]
 
 
 def _clean(row, n: int, path: Path) -> tuple:
     where = f"{path}: row {n}"
     if not isinstance(row, dict):
-        raise ImportError_(f"{where}: expected an object")
+        raise ImportFileError(f"{where}: expected an object")
     for key in ("uid", "item_id", "kind", "answered_at"):
         if not isinstance(row.get(key), str) or not row[key]:
-            raise ImportError_(f"{where}: field {key} is missing or empty")
+            raise ImportFileError(f"{where}: field {key} is missing or empty")
     if row["kind"] not in ("question", "exercise"):
-        raise ImportError_(f"{where}: field kind must be question or exercise, got {row['kind']!r}")
+        raise ImportFileError(f"{where}: field kind must be question or exercise, got {row['kind']!r}")
     correct = row.get("correct")
     if correct in (True, 1, "1", "true", "True"):
         correct = 1
     elif correct in (False, 0, "0", "false", "False"):
         correct = 0
     else:
-        raise ImportError_(f"{where}: field correct must be 0 or 1, got {correct!r}")
+        raise ImportFileError(f"{where}: field correct must be 0 or 1, got {correct!r}")
     from datetime import datetime
 
     try:
         datetime.fromisoformat(row["answered_at"])
     except ValueError:
-        raise ImportError_(f"{where}: field answered_at is not an ISO 8601 time: {row['answered_at']!r}") from None
+        raise ImportFileError(f"{where}: field answered_at is not an ISO 8601 time: {row['answered_at']!r}") from None
     duration = row.get("duration_ms")
     try:
         duration = int(duration) if duration is not None else None
     except (TypeError, ValueError):
-        raise ImportError_(f"{where}: field duration_ms must be an integer") from None
+        raise ImportFileError(f"{where}: field duration_ms must be an integer") from None
     detail = row.get("detail")
     if isinstance(detail, dict):
         detail = json.dumps(detail, ensure_ascii=False)

@@ -286,7 +286,7 @@ def cmd_import(file: Path = typer.Argument(..., help="A file written by rabbit e
     lang = pick_lang(lang)
     try:
         added, skipped = transfer.import_file(Store(), file)
-    except transfer.ImportError_ as e:
+    except transfer.ImportFileError as e:
         _usage(str(e))
     print(m("imported", lang, added=added, skipped=skipped))
 
