@@ -44,11 +44,30 @@ def _parse(raw: bytes) -> Bundle:
     return Bundle(npyio.to_bytes(arrays["__inputs__"]), meta["cases"], returns, expected)
 
 
+MAX_CACHE_BYTES = 256 * 1024**2
+
+
+def _read_regular(path) -> bytes:
+    """Read a cache file only if it is a plain file of sane size: never follow a planted symlink
+    or block on a planted FIFO."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
+            raise ValueError("not a regular cache file")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(MAX_CACHE_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
 def load(ex: Exercise) -> Bundle:
     key = f"{ex.name}-{ex.content_hash}-{_engine_hash()}-v{VERSION}"
     path = home.rabbit_home() / "cache" / f"cases-{key}.npz"
     try:
-        return _parse(path.read_bytes())
+        return _parse(_read_regular(path))
     except (OSError, ValueError, KeyError):
         pass
     from quiz import cases  # numpy, only when the cache is cold

@@ -46,6 +46,7 @@ class Verdict:
     misconception: Misconception | None = None
     output: str = ""
     seconds: float = 0.0
+    isolation: str = ""  # what the box ran under: "namespaces", or "rlimits: <why not>"
 
     @property
     def passed_cases(self) -> int:
@@ -134,8 +135,12 @@ def match_misconception(ex: Exercise, answer: str | None, errors: list[str]) -> 
     return None
 
 
-def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limits = box.Limits()) -> Verdict:
-    """Grade `source` (a whole file) for exercise `ex`. `answer` is the blank's text when known."""
+def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limits = box.Limits(),
+          worker: str | None = None) -> Verdict:
+    """Grade `source` (a whole file) for exercise `ex`. `answer` is the blank's text when known.
+
+    `worker`: the socket of a private worker to run the box in (rabbit grade).
+    """
     if answer is None:
         answer = extract_answer(ex, source)
     verdict = Verdict(exercise=ex.name, item_id=ex.id, passed=False, cases=len(ex.grading["cases"]), answer=answer)
@@ -153,10 +158,11 @@ def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limi
         encoded = source.encode("utf-8")
         return b"RBT1" + len(encoded).to_bytes(8, "little") + encoded + prepared["bundle"].inputs
 
-    run = box.run(make_payload, limits)
+    run = box.run(make_payload, limits, worker=worker)
     bundle = prepared["bundle"]
     verdict.output = run.output
     verdict.seconds = run.seconds
+    verdict.isolation = run.isolation
     problem = _box_problem(run)
     if problem:
         verdict.reason = problem

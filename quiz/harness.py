@@ -53,7 +53,7 @@ def _as_array(value):
     arr = np.asarray(value)
     if arr.dtype == object or arr.dtype.kind not in "biuf":
         raise TypeError(f"returned {type(value).__name__} of dtype {arr.dtype}, not a numeric array")
-    return np.array(arr, dtype=np.float64, copy=True)
+    return np.array(arr, dtype=np.float64, copy=True, order="C")  # the parent reads C order only
 
 
 def main(result_fd: int) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -127,10 +128,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
             db.execute("PRAGMA busy_timeout = 10000")
-            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()
-            if mode is None:
-                raise sqlite3.DatabaseError("no journal mode")
-            self._migrate(db)
+            self._prepare(db)
         except sqlite3.OperationalError as e:
             text = str(e)
             if any(k in text for k in ("readonly", "read-only", "unable to open", "disk", "full", "locked")):
@@ -153,6 +151,22 @@ class Store:
             ) from None
         self._db = db
         return db
+
+    def _prepare(self, db: sqlite3.Connection) -> None:
+        """WAL mode and migrations. Switching the journal mode does not wait for a busy database,
+        so two rabbits creating it at the same moment retry here instead of failing."""
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                mode = db.execute("PRAGMA journal_mode = WAL").fetchone()
+                if mode is None:
+                    raise sqlite3.DatabaseError("no journal mode")
+                self._migrate(db)
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _migrate(self, db: sqlite3.Connection) -> None:
         if db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):

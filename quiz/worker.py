@@ -1,8 +1,11 @@
 """The process side of the box: limits, the child's clean environment, collecting its output,
-and the warm worker (a zygote with numpy imported that forks one child per submission).
+and the worker program (numpy imported once, one forked box per submission).
 
 This module imports only the standard library, because its source also runs as the worker
-program itself (`python -I -c <this source> serve PATH`), outside the rabbit process.
+program itself (`python -I -c <this source> MODE SPEC [SOCKET]`), outside the rabbit process,
+where it loads isolation.py by path. Modes: `serve` (the warm worker on a socket: the learner's,
+or a private one with several acceptors for `rabbit grade`), `once` (one submission over
+stdin/stdout: the cold path) and `probe` (what a box sees, for `rabbit doctor`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ import struct
 import sys
 import time
 from dataclasses import asdict, dataclass
+
+if __name__ != "__main__":  # in the rabbit process; the worker program loads it by path below
+    from quiz import isolation
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -40,6 +47,8 @@ class BoxRun:
     output_flood: bool
     signal_name: str | None
     seconds: float
+    isolation: str = ""  # "namespaces", or "rlimits: <why not>"
+    error: str = ""  # the box itself could not be set up (not the learner's doing)
 
 
 _PASS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "SYSTEMROOT")
@@ -198,7 +207,7 @@ def _collect(proc: subprocess.Popen, result_r: int, payload: bytes, limits: Limi
     )
 
 
-# -- the warm worker ------------------------------------------------------------------------
+# -- the box: one forked child per submission ----------------------------------------------------
 IDLE_SECONDS = 600  # an idle worker exits by itself
 MAX_REQUEST = 80 * 1024**2
 
@@ -237,39 +246,88 @@ class ForkedChild:
         return self.returncode
 
 
-def _run_forked(harness_main, payload: bytes, limits: Limits) -> BoxRun:
+def _run_forked(harness_main, payload: bytes, limits: Limits, status) -> BoxRun:
+    """One box: G runs `harness_main(3)` with stdin, output and result on pipes of their own."""
     import tempfile
 
     start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="rabbit-box-") as workdir:
+    scratch = None
+    if status.active:  # on a fresh tmpfs in the box's own mount namespace
+        workdir = f"{isolation.BOX_DIR}/rabbit-box-{os.urandom(6).hex()}"
+    else:
+        scratch = tempfile.TemporaryDirectory(prefix="rabbit-box-")
+        workdir = scratch.name
+    try:
         in_r, in_w = os.pipe()
         out_r, out_w = os.pipe()
         res_r, res_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
+        err_r, err_w = os.pipe()  # a setup failure is reported here; closed before any learner code
+        try:
+            pid = isolation.fork_box(status)
+        except OSError as e:
+            for fd in (in_r, in_w, out_r, out_w, res_r, res_w, err_r, err_w):
+                os.close(fd)
+            return _failed(start, status, f"could not start the box: {e}")
+        if pid == 0:  # G: never returns
             try:
-                os.setsid()
-                os.dup2(in_r, 0)
-                os.dup2(out_w, 1)
-                os.dup2(out_w, 2)
-                os.dup2(res_w, 3)
-                os.closerange(4, 1 << 16)  # the listening socket and the client's connection too
-                os.chdir(workdir)
-                os.environ.clear()
-                os.environ.update(clean_env(workdir))
-                _limiter(limits)()
+                try:
+                    os.setsid()  # a session and process group of its own, which it cannot leave
+                    isolation.die_with_parent(0)  # outside namespaces, the one tie a dead worker leaves
+                    os.dup2(in_r, 0)
+                    os.dup2(out_w, 1)
+                    os.dup2(out_w, 2)
+                    os.dup2(res_w, 3)
+                    os.dup2(err_w, 4)
+                    os.closerange(5, 1 << 16)  # the listening socket and the client's connection too
+                    isolation.enter_box(status, workdir)
+                    os.environ.clear()
+                    os.environ.update(clean_env(workdir))
+                    _limiter(limits)()
+                    isolation.drop_privileges(strict=status.active)
+                except BaseException as e:  # noqa: BLE001
+                    os.write(4, f"{type(e).__name__}: {e}".encode()[:2000])
+                    os._exit(0)
+                os.close(4)
                 sys.stdin = open(0, "r", closefd=False)
                 sys.stdout = open(1, "w", buffering=1, closefd=False)
                 sys.stderr = sys.stdout
                 harness_main(3)
-            except BaseException:
+            except BaseException:  # noqa: BLE001 - whatever the learner raised: no result
                 pass
             finally:
                 os._exit(0)
-        for fd in (in_r, out_w, res_w):
+        for fd in (in_r, out_w, res_w, err_w):
             os.close(fd)
         child = ForkedChild(pid, in_w, out_r)
-        return _collect(child, res_r, payload, limits, start)
+        run = _collect(child, res_r, payload, limits, start)
+        try:
+            os.set_blocking(err_r, False)
+            run.error = os.read(err_r, 4096).decode(errors="replace")
+        except BlockingIOError:
+            pass
+        finally:
+            os.close(err_r)
+        if run.error:
+            run.error = "could not set up the box: " + run.error
+        run.isolation = describe(status)
+        return run
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+
+
+def _failed(start: float, status, error: str) -> BoxRun:
+    return BoxRun(None, "", None, False, False, False, None, time.monotonic() - start, describe(status), error)
+
+
+def describe(status) -> str:
+    return "namespaces" if status.active else f"rlimits: {status.detail}"
+
+
+# -- frames: a JSON header and a body, on a socket or a pipe --------------------------------------
+def frame(header: dict, body: bytes) -> bytes:
+    head = json.dumps(header).encode()
+    return struct.pack("<II", len(head), len(body)) + head + body
 
 
 def _recv_exact(conn: socket.socket, n: int) -> bytes:
@@ -283,18 +341,39 @@ def _recv_exact(conn: socket.socket, n: int) -> bytes:
 
 
 def send_frame(conn: socket.socket, header: dict, body: bytes) -> None:
-    head = json.dumps(header).encode()
-    conn.sendall(struct.pack("<II", len(head), len(body)) + head + body)
+    conn.sendall(frame(header, body))
+
+
+def parse_head(head: bytes, max_body: int) -> tuple[int, int]:
+    hlen, blen = struct.unpack("<II", head)
+    if hlen > 1 << 20 or blen > max_body:
+        raise ConnectionError("frame too large")
+    return hlen, blen
 
 
 def recv_frame(conn: socket.socket, max_body: int) -> tuple[dict, bytes]:
-    hlen, blen = struct.unpack("<II", _recv_exact(conn, 8))
-    if hlen > 1 << 20 or blen > max_body:
-        raise ConnectionError("frame too large")
+    hlen, blen = parse_head(_recv_exact(conn, 8), max_body)
     header = json.loads(_recv_exact(conn, hlen).decode())
     return header, _recv_exact(conn, blen)
 
 
+def _read_exact_fd(fd: int, n: int) -> bytes:
+    chunks = bytearray()
+    while len(chunks) < n:
+        chunk = os.read(fd, min(1 << 20, n - len(chunks)))
+        if not chunk:
+            raise ConnectionError("short read")
+        chunks += chunk
+    return bytes(chunks)
+
+
+def _write_all_fd(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+# -- the worker program ---------------------------------------------------------------------------
 def _warm_up() -> None:
     """Import now what numpy loads lazily (zip files, .npy format, tracebacks), once, before forking."""
     import io
@@ -311,73 +390,167 @@ def _warm_up() -> None:
     np.hsplit(np.zeros((2, 4)), 2), np.tanh(np.zeros(1)), np.exp(np.zeros(1)), np.linalg.norm(np.ones(3))
 
 
-def serve(path: str, harness_source: str) -> None:
-    """The worker's main loop: one submission at a time, each in a freshly forked child."""
+def main(mode: str, spec: dict, path: str | None = None) -> None:
+    """R: bind the socket (serve), enter the namespaces (or fall back), import numpy, serve."""
+    isolation.make_non_dumpable()
+    if spec.get("parent"):  # a private worker (rabbit grade) ends with the command that started it
+        isolation.die_with_parent(int(spec["parent"]))
+    with open(spec["harness"], encoding="utf-8") as f:
+        harness_source = f.read()  # read now: the new root has no rabbit files in it
+    listening = None
+    if mode == "serve":
+        listening = _listen(path)
+        if listening is None:
+            return  # another worker is serving already
+    status = isolation.enter(spec)  # returns in W (namespaces) or in R (fallback)
     namespace = {"__name__": "rabbit_harness"}
     exec(compile(harness_source, "<harness>", "exec"), namespace)  # imports numpy once, here
     harness_main = namespace["main"]
     _warm_up()
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    isolation.ready(status)
+    if mode == "once":
+        header, payload = recv_frame_fd(0, MAX_REQUEST)
+        run = _run_forked(harness_main, payload, Limits(**header["limits"]), status)
+        _write_all_fd(1, _response(run))
+    elif mode == "probe":
+        _probe(spec, status)
+    else:
+        serve(listening, harness_main, status, int(spec.get("acceptors", 1)))
+
+
+def recv_frame_fd(fd: int, max_body: int) -> tuple[dict, bytes]:
+    hlen, blen = parse_head(_read_exact_fd(fd, 8), max_body)
+    header = json.loads(_read_exact_fd(fd, hlen).decode())
+    return header, _read_exact_fd(fd, blen)
+
+
+def _response(run: BoxRun) -> bytes:
+    meta = asdict(run)
+    meta["result"] = run.result is not None
+    return frame(meta, run.result or b"")
+
+
+def _probe(spec: dict, status) -> None:
+    import numpy
+
+    run = _run_forked(lambda fd: isolation.observe_main(spec, fd), b"", Limits(), status)
     try:
+        facts = json.loads(run.result) if run.result else None
+    except ValueError:
+        facts = None
+    report = {"active": status.active, "detail": status.detail, "facts": facts, "error": run.error,
+              "python": sys.version.split()[0], "numpy": numpy.__version__}
+    _write_all_fd(1, json.dumps(report).encode())
+
+
+def _listen(path: str):
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    if path.startswith("@"):  # an abstract socket (Linux): no file to plant, leave behind or clean up
+        sock.bind("\0" + path[1:])
+        sock.listen(64)
+        return sock, None, path, None
+    try:
+        sock.bind(path)
+    except OSError:
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            sock.bind(path)
+            probe.connect(path)
+            sock.close()
+            return None  # another worker is serving already
         except OSError:
-            probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                probe.connect(path)
-                return  # another worker is serving already
-            except OSError:
-                os.unlink(path)  # a stale socket left by a dead worker
-                sock.bind(path)
-            finally:
-                probe.close()
-        os.chmod(path, 0o600)
-        sock.listen(16)
-        sock.settimeout(2)
-        inode = os.stat(path).st_ino
-        me = os.getuid()
-        last = time.monotonic()
-        while True:
-            try:
-                conn, _ = sock.accept()
-            except socket.timeout:
-                # exit when idle, or when the socket was removed (rabbit home deleted, or replaced)
+            os.unlink(path)  # a stale socket left by a dead worker
+            sock.bind(path)
+        finally:
+            probe.close()
+    os.chmod(path, 0o600)
+    sock.listen(64)
+    # the socket's directory, kept open: in the worker's new root it is not visible by path
+    run_fd = os.open(os.path.dirname(path) or ".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    name = os.path.basename(path)
+    return sock, run_fd, name, os.stat(name, dir_fd=run_fd).st_ino
+
+
+def serve(listening, harness_main, status, acceptors: int = 1) -> None:
+    """The warm worker: one submission at a time per acceptor, each in a freshly forked box."""
+    sock, run_fd, name, inode = listening
+    try:
+        if acceptors <= 1:
+            _accept_loop(sock, run_fd, name, inode, harness_main, status, acceptors)
+            return
+        kids = set()
+        for _ in range(acceptors):  # pre-forked after the warm-up: all share numpy's pages
+            parent = os.getpid()
+            pid = os.fork()
+            if pid == 0:
                 try:
-                    gone = os.stat(path).st_ino != inode
-                except OSError:
-                    gone = True
-                if gone or time.monotonic() - last > IDLE_SECONDS:
-                    break
-                continue
-            last = time.monotonic()
-            with conn:
-                try:
-                    cred = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-                    if struct.unpack("3i", cred)[1] != me:
-                        continue  # only the same user may submit
-                    conn.settimeout(10)
-                    header, payload = recv_frame(conn, MAX_REQUEST)
-                    if header.get("stop"):
-                        break
-                    limits = Limits(**header["limits"])
-                    conn.settimeout(None)
-                    run = _run_forked(harness_main, payload, limits)
-                    result = run.result or b""
-                    meta = asdict(run)
-                    meta["result"] = run.result is not None
-                    send_frame(conn, meta, result)
-                except (OSError, ValueError, KeyError, TypeError, ConnectionError):
-                    continue
+                    isolation.die_with_parent(parent)
+                    _accept_loop(sock, run_fd, name, inode, harness_main, status, acceptors)
+                finally:
+                    os._exit(0)
+            kids.add(pid)
+        while kids:  # reap the acceptors (and, as PID 1, any orphan handed to us)
+            try:
+                pid, _ = os.wait()
+            except ChildProcessError:
+                break
+            kids.discard(pid)
     finally:
         try:
-            if os.path.exists(path) and os.stat(path).st_ino == os.fstat(sock.fileno()).st_ino:
-                os.unlink(path)
+            if run_fd is not None and os.stat(name, dir_fd=run_fd).st_ino == inode:
+                os.unlink(name, dir_fd=run_fd)
         except OSError:
             pass
         sock.close()
 
 
-if __name__ == "__main__" and len(sys.argv) == 4 and sys.argv[1] == "serve":
-    with open(sys.argv[3], encoding="utf-8") as f:
-        harness_text = f.read()
-    serve(sys.argv[2], harness_text)
+def _accept_loop(sock, run_fd: int, name: str, inode: int, harness_main, status, acceptors: int) -> None:
+    sock.settimeout(0.5)
+    me = os.getuid()
+    last = time.monotonic()
+    while True:
+        try:
+            conn, _ = sock.accept()
+        except socket.timeout:
+            # exit when idle, or when the socket was removed (rabbit home deleted, or replaced)
+            try:
+                gone = run_fd is not None and os.stat(name, dir_fd=run_fd).st_ino != inode
+            except OSError:
+                gone = True
+            if gone or time.monotonic() - last > IDLE_SECONDS:
+                return
+            continue
+        last = time.monotonic()
+        with conn:
+            try:
+                cred = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+                if struct.unpack("3i", cred)[1] != me:
+                    continue  # only the same user may submit
+                conn.settimeout(10)
+                header, payload = recv_frame(conn, MAX_REQUEST)
+                if header.get("stop"):
+                    return
+                if header.get("ping"):
+                    send_frame(conn, {"pong": True, "isolation": describe(status), "acceptors": acceptors}, b"")
+                    continue
+                limits = Limits(**header["limits"])
+                conn.settimeout(None)
+                conn.sendall(_response(_run_forked(harness_main, payload, limits, status)))
+            except (OSError, ValueError, KeyError, TypeError, ConnectionError):
+                continue
+
+
+def _load(name: str, path: str):
+    import types
+
+    module = types.ModuleType(name)
+    module.__file__ = path
+    sys.modules[name] = module
+    with open(path, encoding="utf-8") as f:
+        exec(compile(f.read(), path, "exec"), module.__dict__)
+    return module
+
+
+if __name__ == "__main__" and len(sys.argv) in (3, 4) and sys.argv[1] in ("serve", "once", "probe"):
+    _spec = json.loads(sys.argv[2])
+    isolation = _load("rabbit_isolation", _spec["isolation"])
+    main(sys.argv[1], _spec, sys.argv[3] if len(sys.argv) == 4 else None)

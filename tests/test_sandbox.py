@@ -146,3 +146,18 @@ def test_environment_is_clean_and_single_threaded():
     assert "OPENBLAS_NUM_THREADS" in verdict.output
     assert "rabbit-box-" in verdict.output
 
+
+
+@pytest.mark.parametrize("box_mode", ["cold"], indirect=True)
+def test_a_broken_worker_is_the_machine_s_error_not_a_failed_submission(box_mode, tmp_path, monkeypatch):
+    broken = tmp_path / "harness.py"
+    broken.write_text("def main(:\n", encoding="utf-8")
+    monkeypatch.setattr(box, "HARNESS_PATH", broken)
+    with pytest.raises(box.BoxError, match="SyntaxError"):
+        grading.grade(LSTM, grading.fill(LSTM, RIGHT))
+
+
+def test_every_box_reports_the_isolation_it_ran_under():
+    verdict, _ = grade_answer(RIGHT)
+    report = box.isolation_report()
+    assert verdict.isolation == ("namespaces" if report["active"] else f"rlimits: {report['detail']}")

@@ -64,6 +64,9 @@ def test_stale_socket_is_replaced(monkeypatch, tmp_path):
             time.sleep(0.05)
     finally:
         box.stop_worker()
+        import shutil
+
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def _alive(pid):

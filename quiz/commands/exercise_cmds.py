@@ -160,7 +160,10 @@ def cmd_watch(
                 if stamp != last and stamp is not None:
                     last = stamp
                     source = path.read_text(encoding="utf-8", errors="replace")
-                    verdict = grading.grade(ex, source)
+                    try:
+                        verdict = grading.grade(ex, source)
+                    except OSError as e:  # the machine cannot start a box (disk full, no processes)
+                        core._usage(f"could not start the grading box ({e.strerror or e}).")
                     if verdict.reason != "blank":
                         core.record(ex, verdict)
                     console.rule(time.strftime("%H:%M:%S"))

@@ -2,8 +2,282 @@
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+import time
+import unicodedata
+from pathlib import Path
+from typing import Optional
+
 import typer
+
+from quiz.i18n import pick_lang
+
+LangOpt = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_LANG.")
+
+L = {
+    "not_a_dir": {"ja": "ディレクトリがありません: {path}", "en": "no such directory: {path}"},
+    "json_and_csv": {"ja": "--json と --csv は同時に指定できません。どちらか一方にしてください。", "en": "--json and --csv cannot be used together; pick one."},
+    "progress": {"ja": "採点中 {done}/{total}", "en": "grading {done}/{total}"},
+    "no_files": {"ja": "{path} に .py ファイルがありません。", "en": "no .py files in {path}."},
+    "summary": {"ja": "{n} 件: 合格 {passed}、不合格 {failed} ({seconds:.1f} 秒、並列 {jobs}、隔離: {isolation})", "en": "{n} files: {passed} passed, {failed} failed ({seconds:.1f} s, {jobs} jobs, isolation: {isolation})"},
+    "unreadable": {"ja": "ファイルを読めません", "en": "the file cannot be read"},
+    "too_big": {"ja": "ファイルが大きすぎます (上限 1 MiB)", "en": "the file is too large (limit 1 MiB)"},
+    "not_text": {"ja": "UTF-8 でも Shift_JIS でもありません", "en": "neither UTF-8 nor Shift_JIS text"},
+    "internal": {"ja": "採点環境のエラー (提出者の責任ではありません)", "en": "the grading box failed (not the learner's fault)"},
+    "col_file": {"ja": "ファイル", "en": "file"},
+    "col_passed": {"ja": "合否", "en": "passed"},
+    "col_cases": {"ja": "ケース", "en": "cases"},
+    "col_reason": {"ja": "理由", "en": "reason"},
+    # doctor
+    "iso_ns": {"ja": "名前空間 (user / PID / network / mount)", "en": "namespaces (user, PID, network, mount)"},
+    "iso_rl": {"ja": "リソース制限のみ", "en": "resource limits only"},
+    "iso_why": {"ja": "理由: {why}", "en": "why: {why}"},
+    "box_sees": {"ja": "採点ボックスの中から見ると:", "en": "seen from inside a box:"},
+    "fact_pid": {"ja": "PID {pid} (1 なら専用の PID 名前空間)、見えるプロセス {n} 個", "en": "PID {pid} (1: a PID namespace of its own), {n} process(es) visible"},
+    "fact_root": {"ja": "ファイルシステム: {state}", "en": "file system: {state}"},
+    "root_ro": {"ja": "読み取り専用", "en": "read-only"},
+    "root_rw": {"ja": "書き込み可能", "en": "writable"},
+    "fact_net": {"ja": "127.0.0.1 への接続: {result}", "en": "connecting to 127.0.0.1: {result}"},
+    "fact_hidden": {"ja": "参照実装と RABBIT_HOME: {state}", "en": "reference engine and RABBIT_HOME: {state}"},
+    "hidden": {"ja": "見えない", "en": "not visible"},
+    "visible": {"ja": "見える ({paths})", "en": "visible ({paths})"},
+    "fact_procs": {"ja": "プロセス数の上限: {cap}", "en": "process cap: {cap}"},
+    "fact_caps": {"ja": "ケーパビリティ: {caps}", "en": "capabilities: {caps}"},
+    "none": {"ja": "なし", "en": "none"},
+    "rlimit_only": {"ja": "RLIMIT_NPROC のみ", "en": "RLIMIT_NPROC only"},
+    "isolation": {"ja": "隔離", "en": "isolation"},
+    "worker": {"ja": "常駐ワーカー", "en": "warm worker"},
+    "database": {"ja": "記録 (DB)", "en": "database"},
+    "worker_on": {"ja": "起動中 (隔離: {isolation})", "en": "running (isolation: {isolation})"},
+    "worker_idle": {"ja": "停止中 (次の提出で起動します)", "en": "not running (the next submission starts it)"},
+    "worker_off": {"ja": "無効 (RABBIT_WORKER=off)", "en": "turned off (RABBIT_WORKER=off)"},
+    "db_missing": {"ja": "(まだ作成されていません)", "en": "(not created yet)"},
+}
+
+
+def m(_key: str, _lang: str, **kw) -> str:
+    return L[_key][_lang].format(**kw)
+
+
+def _usage(message: str) -> None:
+    print(f"rabbit: {message}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
+# -- rabbit grade ----------------------------------------------------------------------------
+def cmd_grade(
+    directory: Path = typer.Argument(..., help="A directory of submissions: every *.py file in it is graded."),
+    exercise: str = typer.Option(..., "--exercise", "-e", help="The exercise they answer, e.g. lstm."),
+    jobs: int = typer.Option(min(4, os.cpu_count() or 1), "--jobs", "-j", min=1, max=32,
+                             help="How many submissions to grade at once."),
+    json_out: bool = typer.Option(False, "--json", help="Print a JSON list, one object per file."),
+    csv_out: bool = typer.Option(False, "--csv", help="Print CSV for a gradebook."),
+    lang: Optional[str] = LangOpt,
+) -> None:
+    """Grade every submission in a directory, in parallel; nothing is recorded. / 一括採点 (記録しない)。"""
+    from quiz import batch
+    from quiz.commands.exercise_core import _get
+
+    lang = pick_lang(lang)
+    if json_out and csv_out:
+        _usage(m("json_and_csv", lang))
+    if not directory.is_dir():
+        _usage(m("not_a_dir", lang, path=directory))
+    ex = _get(exercise, lang)
+    paths = batch.submissions(directory)
+    start = time.monotonic()
+    progress = _Progress(lang)
+    try:
+        rows = batch.grade_all(ex, paths, jobs, on_done=progress.update)
+    finally:
+        progress.done()
+    seconds = time.monotonic() - start
+    records = [_record(row, ex, lang) for row in rows]
+    if json_out:
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    elif csv_out:
+        _print_csv(records)
+    else:
+        if not rows:
+            print(m("no_files", lang, path=directory))
+        else:
+            _print_table(records, lang)
+        isolation = next((r["isolation"] for r in records if r["isolation"]), "-")
+        passed = sum(r["passed"] for r in records)
+        print(m("summary", lang, n=len(records), passed=passed, failed=len(records) - passed,
+                seconds=seconds, jobs=jobs, isolation=isolation.partition(":")[0]))
+
+
+class _Progress:
+    """`grading 12/300` on stderr, rewritten in place; only when stderr is a terminal."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.live = sys.stderr.isatty()
+        self.shown = False
+
+    def update(self, done: int, total: int, row) -> None:
+        if self.live:
+            sys.stderr.write("\r" + m("progress", self.lang, done=done, total=total))
+            sys.stderr.flush()
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def _record(row, ex, lang: str) -> dict:
+    return {
+        "file": row.file,
+        "passed": row.passed,
+        "cases_passed": row.cases_passed,
+        "cases": row.cases,
+        "reason": _reason(row, ex, lang),
+        "reason_code": row.code,
+        "seconds": round(row.seconds, 3),
+        "isolation": row.verdict.isolation if row.verdict else "",
+    }
+
+
+def _reason(row, ex, lang: str) -> str:
+    """One line on why a file failed: the first line of the learner's feedback, with the error."""
+    from quiz.commands.exercise_core import feedback_lines
+
+    if row.passed:
+        return ""
+    if row.verdict is None:
+        return m(row.code, lang) + (f": {row.detail}" if row.detail else "")
+    verdict = row.verdict
+    lines = feedback_lines(verdict, ex, lang)
+    first = lines[0] if lines else row.code
+    error = verdict.error if verdict.reason == "load" else (
+        verdict.failed[0].error if verdict.failed and verdict.failed[0].reason == "error" else "")
+    if error.strip():
+        first += " " + error.strip().splitlines()[-1]
+    return first
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _cut(s: str, n: int) -> str:
+    out, w = "", 0
+    for ch in s:
+        cw = _width(ch)
+        if w + cw > n - 1:
+            return out + "…"
+        out, w = out + ch, w + cw
+    return out
+
+
+def _print_table(records: list[dict], lang: str) -> None:
+    import shutil
+
+    from quiz.term import say
+
+    head = [m("col_file", lang), m("col_passed", lang), m("col_cases", lang), m("col_reason", lang)]
+    body = [[r["file"], "✔" if r["passed"] else "✘", f'{r["cases_passed"]}/{r["cases"]}', r["reason"]] for r in records]
+    widths = [max(_width(row[i]) for row in [head] + body) for i in range(3)]
+    room = max(20, shutil.get_terminal_size((120, 24)).columns - sum(widths) - 6)
+
+    def line(cells: list[str]) -> str:
+        padded = [c + " " * (w - _width(c)) for c, w in zip(cells[:3], widths)]
+        return "  ".join(padded + [_cut(cells[3], room) if _width(cells[3]) > room else cells[3]]).rstrip()
+
+    say(line(head), "bold")
+    for cells, r in zip(body, records):
+        say(line(cells), "green" if r["passed"] else "red")
+
+
+def _print_csv(records: list[dict]) -> None:
+    import csv
+
+    fields = ["file", "passed", "cases_passed", "cases", "reason", "reason_code", "seconds"]
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(fields)
+    for r in records:
+        writer.writerow([int(r[f]) if f == "passed" else r[f] for f in fields])
+
+
+# -- rabbit doctor ---------------------------------------------------------------------------
+def cmd_doctor(json_out: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+               lang: Optional[str] = LangOpt) -> None:
+    """Which isolation grading runs under and why, the worker, versions, paths. / 採点環境の診断。"""
+    from quiz import __version__, box, home
+
+    lang = pick_lang(lang)
+    report = box.isolation_report()
+    facts = report.get("facts") or {}
+    try:
+        import numpy
+
+        numpy_version = numpy.__version__
+    except ImportError:
+        numpy_version = None
+    worker_enabled = box._worker_enabled()
+    pong = box.ping() if worker_enabled else None
+    db = home.db_path()
+    data = {
+        "isolation": {
+            "active": bool(report.get("active")),
+            "mode": "namespaces" if report.get("active") else "rlimits",
+            "detail": report.get("detail", ""),
+            "error": report.get("error", ""),
+            "box": facts,
+        },
+        "worker": {"enabled": worker_enabled, "running": pong is not None, "socket": box.socket_path(),
+                   "isolation": pong.get("isolation") if pong else None},
+        "python": {"version": sys.version.split()[0], "executable": sys.executable},
+        "numpy": numpy_version,
+        "rabbit": __version__,
+        "rabbit_home": str(home.rabbit_home()),
+        "database": {"path": str(db), "exists": db.exists()},
+    }
+    if json_out:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    iso = data["isolation"]
+    rows = [(m("isolation", lang), m("iso_ns", lang) if iso["active"] else m("iso_rl", lang))]
+    if not iso["active"]:
+        rows.append(("", m("iso_why", lang, why=iso["detail"] or iso["error"] or "?")))
+    if facts:
+        rows.append(("", m("box_sees", lang)))
+        rows.append(("", "  " + m("fact_pid", lang, pid=facts.get("pid"), n=facts.get("processes_seen"))))
+        writable = facts.get("root_writable") or facts.get("python_writable")
+        state = m("root_rw", lang) if writable else m("root_ro", lang)
+        rows.append(("", "  " + m("fact_root", lang, state=state)))
+        rows.append(("", "  " + m("fact_net", lang, result=facts.get("network"))))
+        seen = facts.get("visible") or []
+        state = m("visible", lang, paths=", ".join(dict.fromkeys(seen))) if seen else m("hidden", lang)
+        rows.append(("", "  " + m("fact_hidden", lang, state=state)))
+        cap = facts.get("pid_max") if iso["active"] and facts.get("pid_max") else m("rlimit_only", lang)
+        rows.append(("", "  " + m("fact_procs", lang, cap=cap)))
+        caps = facts.get("cap_eff")
+        rows.append(("", "  " + m("fact_caps", lang, caps=m("none", lang) if caps and int(caps, 16) == 0 else caps)))
+    if not worker_enabled:
+        worker = m("worker_off", lang)
+    elif pong:
+        worker = m("worker_on", lang, isolation=pong.get("isolation"))
+    else:
+        worker = m("worker_idle", lang)
+    rows += [
+        (m("worker", lang), worker),
+        ("python", f"{data['python']['version']} ({sys.executable})"),
+        ("numpy", numpy_version or "-"),
+        ("rabbit", __version__),
+        ("RABBIT_HOME", data["rabbit_home"]),
+        (m("database", lang), f"{db}" + ("" if db.exists() else " " + m("db_missing", lang))),
+    ]
+    width = max(_width(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key}{' ' * (width - _width(key))}  {value}")
 
 
 def register(app: typer.Typer) -> None:
-    pass  # filled in by the grading work (issue 5)
+    app.command("grade")(cmd_grade)
+    app.command("doctor")(cmd_doctor)
