@@ -16,6 +16,9 @@ def main() -> None:
             code = fast_submit(sys.argv[2:])
         except (BankError, StoreError):
             code = None  # the full CLI reports these the usual way
+        except KeyboardInterrupt:  # Ctrl-C while grading: nothing was recorded, no traceback
+            print(file=sys.stderr)
+            sys.exit(130)
         if code is not None:
             sys.exit(code)
     from quiz.cli import main as cli_main
