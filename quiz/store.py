@@ -266,6 +266,17 @@ class Store:
         ).fetchall()
         return {item for item, correct in rows if not correct}
 
+    def last_hashes(self, item_ids: list[str]) -> dict[str, str]:
+        """item_id -> the content hash the item had when it was last answered."""
+        out: dict[str, str] = {}
+        db = self.connect()
+        for i in range(0, len(item_ids), 500):
+            chunk = item_ids[i : i + 500]
+            q = (f"SELECT item_id, item_hash FROM attempts WHERE id IN (SELECT max(id) FROM attempts "
+                 f"WHERE item_id IN ({','.join('?' * len(chunk))}) GROUP BY item_id)")
+            out.update({item: h for item, h in db.execute(q, chunk) if h})
+        return out
+
     def attempts(self, item_id: str | None = None) -> list[dict]:
         db = self.connect()
         db.row_factory = sqlite3.Row

@@ -163,3 +163,15 @@ def test_ctrl_c_ends_cleanly_and_keeps_answers(rabbit_home):
     assert proc.returncode in (0, 1)
     assert [r[0] for r in attempts(rabbit_home)] == [items[0].id]
     assert "1" in out  # the summary was printed
+
+
+def test_a_question_changed_since_last_answered_is_flagged(rabbit_home):
+    from quiz.store import Attempt, Store
+
+    items = planned(3, 2, 17)
+    Store().record(Attempt(items[0].id, "question", True, "1", item_hash="an-older-version"))
+    Store().record(Attempt(items[1].id, "question", True, "1", item_hash=items[1].content_hash))
+    out = quiz(["day3", "--count", "2", "--seed", "17", "--lang", "en"], right_lines(items))
+    assert out.stdout.count("changed since you last answered it") == 1
+    first_card = out.stdout.split("2/2")[0]
+    assert "changed since you last answered it" in first_card

@@ -50,6 +50,7 @@ L = {
     "none_missed": {"ja": "Day{day} で間違えたままの問題はありません。", "en": "Nothing missed in Day{day}."},
     "misconception": {"ja": "よくある間違い:", "en": "A common mistake:"},
     "prompt": {"ja": "回答> ", "en": "answer> "},
+    "changed": {"ja": "前回の回答後に問題文が変わっています", "en": "this question changed since you last answered it"},
 }
 
 
@@ -124,7 +125,9 @@ def cmd_quiz(
               file=sys.stderr)
         raise typer.Exit(2)
     runner = Runner(lang, json_out)
-    tally, finished = runner.run([Served(q) for q in items])
+    seen = store.last_hashes([q.id for q in items])
+    changed = {q.id for q in items if q.id in seen and seen[q.id] != q.content_hash}
+    tally, finished = runner.run([Served(q, note=m("changed", lang) if q.id in changed else "") for q in items])
     opts = (f" --section {section}" if section is not None else "") + (f" --count {count}" if count else "") \
         + (" --missed" if missed else "")
     _summary(runner.console, tally, d, seed, lang, finished, opts)
