@@ -48,16 +48,16 @@ demo_cmds.register(app)
 
 
 def main() -> None:
-    from quiz.problems import BankError
-    from quiz.store import StoreError
-
     try:
         app(prog_name="rabbit")
-    except BankError as e:
-        print("rabbit: the bank has problems / 問題バンクに誤りがあります:", file=sys.stderr)
-        for p in e.problems:
-            print(f"  {p}", file=sys.stderr)
-        sys.exit(2)
-    except StoreError as e:
-        print(f"rabbit: {e}", file=sys.stderr)
-        sys.exit(2)
+    except Exception as e:  # the two errors a learner can cause with their files; anything else is a bug
+        kind = type(e).__name__
+        if kind == "BankError":
+            print("rabbit: the bank has problems / 問題バンクに誤りがあります:", file=sys.stderr)
+            for p in e.problems:
+                print(f"  {p}", file=sys.stderr)
+            sys.exit(2)
+        if kind == "StoreError":
+            print(f"rabbit: {e}", file=sys.stderr)
+            sys.exit(2)
+        raise

@@ -96,7 +96,9 @@ def errors(verdict):
 
 # -- time, memory, output --------------------------------------------------------------------------
 def test_infinite_loop_with_the_default_limits():
-    hostile(source("[0 for _ in iter(int, 1)]"), reasons={"cpu", "timeout"})
+    verdict = hostile(source("[0 for _ in iter(int, 1)]"), reasons={"cpu", "timeout"})
+    assert not verdict.passed and verdict.passed_cases == 0
+    assert verdict.reason in ("cpu", "timeout")  # stopped as a whole, not case by case
 
 
 @pytest.mark.parametrize("body, reasons", [
@@ -112,7 +114,9 @@ def test_a_loop_that_ignores_sigterm_and_sigxcpu(body, reasons):
         def stall(a):
             {body}
     """
-    hostile(source("stall(a)", prelude), FAST, reasons)
+    verdict = hostile(source("stall(a)", prelude), FAST, reasons)
+    assert not verdict.passed and verdict.passed_cases == 0
+    assert verdict.reason in reasons  # ignoring the signals did not keep it alive past the deadline
 
 
 @pytest.mark.parametrize("body, reasons", [
@@ -129,7 +133,9 @@ def test_catching_every_exception_in_a_loop(body, reasons):
                 except BaseException:
                     pass
     """
-    hostile(source("stubborn(a)", prelude), FAST, reasons)
+    verdict = hostile(source("stubborn(a)", prelude), FAST, reasons)
+    assert not verdict.passed and verdict.passed_cases == 0
+    assert verdict.reason in reasons  # swallowing every exception did not swallow the deadline
 
 
 @pytest.mark.parametrize("answer", ["bytearray(8 * 1024**3)", "np.ones(2**31)", "[0] * 10**10"])
@@ -218,7 +224,12 @@ def test_monkeypatching_numpy_and_the_harness_cannot_fake_a_pass():
      "Fake()", {"mismatch", "shape"}),
 ])
 def test_an_object_array_or_ndarray_subclass_with_a_lying_eq(prelude, answer, reasons):
-    hostile(source(answer, prelude), reasons=reasons)
+    verdict = hostile(source(answer, prelude), reasons=reasons)
+    assert not verdict.passed and verdict.failed
+    lied = verdict.failed[0]
+    assert lied.reason in reasons
+    if lied.reason == "mismatch":  # compared by value in the parent: the lie changed nothing
+        assert lied.max_diff > 1e-3 and lied.actual_value != lied.expected_value
 
 
 @pytest.mark.parametrize("answer", ["a * float('nan')", "a * float('inf')", "np.full_like(a, -np.inf)"])
@@ -264,7 +275,9 @@ def test_a_garbled_or_oversized_result_frame(writes, reasons):
             print("could not write:", e)
         os._exit(0)
     """
-    hostile(source(RIGHT, prelude), reasons=reasons)
+    verdict = hostile(source(RIGHT, prelude), reasons=reasons)
+    assert not verdict.passed and verdict.passed_cases == 0
+    assert verdict.reason in reasons  # the frame was rejected whole, not half-read
 
 
 # -- code that does not run at all, or runs too deep -------------------------------------------

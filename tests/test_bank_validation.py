@@ -14,7 +14,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from quiz.cli import app
@@ -734,7 +733,7 @@ def test_list_filters_by_day_and_section():
 
 
 def test_list_with_an_impossible_day_exits_2_naming_the_fix():
-    r = runner.invoke(app, ["bank", "list", "--day", "9"])
+    r = runner.invoke(app, ["bank", "list", "--day", "9", "--lang", "en"])
     assert_failed(r)
     assert "--day" in r.stderr and "1-4" in r.stderr and "day1-day4" in r.stderr and "'9'" in r.stderr
     assert r.stdout == ""

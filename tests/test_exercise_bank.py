@@ -1,4 +1,4 @@
-"""rustlings' `dev check` for rabbit: every template fails unfilled, every right answer passes,
+"""The exercise bank checks itself: every template fails unfilled, every right answer passes,
 every known wrong answer fails and is named, and every exercise's cases cover what they must."""
 
 import numpy as np

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from quiz import bank
 from quiz.cli import app
 from quiz.exercises import load_all
-from quiz.store import Attempt, Store
+from quiz.store import Store
 
 runner = CliRunner()
 QUESTIONS = {q.id: q for q in bank.load()}

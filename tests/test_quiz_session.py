@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 
 from quiz import bank, session
 from quiz.commands.demo_cmds import _key_answer

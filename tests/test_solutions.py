@@ -6,7 +6,6 @@ forward passes with the formulas written out element by element or step by step.
 
 import ast
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest

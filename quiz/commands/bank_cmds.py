@@ -9,6 +9,7 @@ from typing import List, Optional
 
 import typer
 
+from quiz.commands.common import parse_day
 from quiz.i18n import pick_lang, text
 
 bank_app = typer.Typer(help="Check and list the question bank. / 問題バンクの検証と一覧。", no_args_is_help=True)
@@ -41,16 +42,10 @@ def cmd_list(
     lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en."),
 ) -> None:
     """List questions: id, day, section, type. / 問題の一覧。"""
-    from quiz import bank, session
+    from quiz import bank
 
     lang = pick_lang(lang)
-    d = None
-    if day is not None:
-        try:
-            d = session.parse_day(day)
-        except session.SelectionError:
-            print(f"rabbit: --day must be day1-day4 or 1-4, got {day!r}", file=sys.stderr)
-            raise typer.Exit(2)
+    d = parse_day(day, lang, "--day") if day is not None else None
     rows = [q for q in bank.load() if (d is None or q.day == d) and (section is None or q.section == section)]
     rows.sort(key=lambda q: (q.day, q.section, q.id))
     if json_out:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 import time
 from pathlib import Path
 from typing import Optional
@@ -128,9 +127,8 @@ def cmd_watch(
     interval: float = typer.Option(0.5, "--interval", help="Seconds between checks for a save."),
     lang: Optional[str] = LangOpt,
 ) -> None:
-    """Re-grade on every save, like rustlings watch (Ctrl-C to stop). / 保存のたびに採点。"""
+    """Re-grade on every save (Ctrl-C to stop). / 保存のたびに採点。"""
     from quiz import grading
-    from quiz.store import Attempt
 
     lang = pick_lang(lang)
     console = _console()

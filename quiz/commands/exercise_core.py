@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 from quiz import home
+from quiz.commands.common import usage as _usage
 from quiz.i18n import pick_lang, t, text
 from quiz.term import say
 
@@ -33,9 +33,6 @@ def _get(name: str, lang: str):
     return ex
 
 
-def _usage(message: str) -> None:
-    print(f"rabbit: {message}", file=sys.stderr)
-    raise SystemExit(2)
 
 
 def learner_copy(ex, create: bool = True) -> Path:
@@ -110,8 +107,6 @@ def submit(name: str, file: Path | None = None, answer: str | None = None, json_
            lang: str | None = None) -> int:
     """Grade and record one submission; print the verdict; return the exit code (0 pass, 1 fail)."""
     from quiz import grading
-    from quiz.store import Attempt
-
     lang = pick_lang(lang)
     ex = _get(name, lang)
     if file is not None and answer is not None:

@@ -12,6 +12,7 @@ from typing import Optional
 
 import typer
 
+from quiz.commands.common import usage as _usage
 from quiz.i18n import pick_lang
 
 LangOpt = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_LANG.")
@@ -59,11 +60,6 @@ L = {
 
 def m(_key: str, _lang: str, **kw) -> str:
     return L[_key][_lang].format(**kw)
-
-
-def _usage(message: str) -> None:
-    print(f"rabbit: {message}", file=sys.stderr)
-    raise typer.Exit(2)
 
 
 # -- rabbit grade ----------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from typing import Optional
 
 import typer
 
-from quiz.i18n import pick_lang, text
+from quiz.commands.common import parse_day
+from quiz.commands.common import usage as _usage
+from quiz.i18n import pick_lang
 
 LangOpt = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_LANG.")
 
@@ -41,17 +43,11 @@ L = {
     "exported": {"ja": "{n} 件を {path} に書き出しました。", "en": "Wrote {n} attempts to {path}."},
     "imported": {"ja": "{added} 件を追加しました (既にあった {skipped} 件はそのまま)。", "en": "Added {added} attempts ({skipped} were already there)."},
     "bad_format": {"ja": "--format は json か csv です。", "en": "--format must be json or csv."},
-    "bad_day": {"ja": "DAY は day1〜day4 (または 1〜4) で指定してください: {got!r}", "en": "DAY must be day1-day4 (or 1-4), got {got!r}"},
 }
 
 
 def m(_key: str, _lang: str, **kw) -> str:
     return L[_key][_lang].format(**kw)
-
-
-def _usage(message: str) -> None:
-    print(f"rabbit: {message}", file=sys.stderr)
-    raise typer.Exit(2)
 
 
 def _parse_date(value: str, lang: str) -> date:
@@ -81,17 +77,12 @@ def cmd_stats(
     lang: Optional[str] = LangOpt,
 ) -> None:
     """Where you stand per section: coverage, accuracy, exercises, streak, readiness. / 学習状況。"""
-    from quiz import bank, progress, session
+    from quiz import bank, progress
     from quiz.exercises import load_all
     from quiz.store import Store
 
     lang = pick_lang(lang)
-    d = None
-    if day is not None:
-        try:
-            d = session.parse_day(day)
-        except session.SelectionError:
-            _usage(m("bad_day", lang, got=day))
+    d = parse_day(day, lang) if day is not None else None
     store = Store()
     when = _parse_date(exam_date, lang) if exam_date else None
     if when is None:

@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 
+from quiz.commands.common import parse_day
 from quiz.i18n import pick_lang, text
 
 L = {
@@ -45,7 +46,6 @@ L = {
     "rate": {"ja": "正答率", "en": "Rate"},
     "replay": {"ja": "同じ問題を同じ順で: rabbit quiz day{day}{opts} --seed {seed}", "en": "Same questions, same order: rabbit quiz day{day}{opts} --seed {seed}"},
     "missed_next": {"ja": "間違えた問題だけ復習: rabbit quiz day{day} --missed", "en": "Retry what you missed: rabbit quiz day{day} --missed"},
-    "bad_day": {"ja": "DAY は day1〜day4 (または 1〜4) で指定してください: {got!r}", "en": "DAY must be day1-day4 (or 1-4), got {got!r}"},
     "none_found": {"ja": "Day{day}{sec} の問題はありません。セクションは次のとおりです: {sections}", "en": "no questions for Day{day}{sec}. Sections with questions: {sections}"},
     "none_missed": {"ja": "Day{day} で間違えたままの問題はありません。", "en": "Nothing missed in Day{day}."},
     "misconception": {"ja": "よくある間違い:", "en": "A common mistake:"},
@@ -103,11 +103,7 @@ def cmd_quiz(
     from quiz.store import Store
 
     lang = pick_lang(lang)
-    try:
-        d = session.parse_day(day)
-    except session.SelectionError:
-        print(f"rabbit: {m('bad_day', lang, got=day)}", file=sys.stderr)
-        raise typer.Exit(2)
+    d = parse_day(day, lang)
     questions = bank.load()
     store = Store()
     only = None
