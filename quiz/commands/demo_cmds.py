@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -40,7 +41,7 @@ def cmd_demo(lang: Optional[str] = typer.Option(None, "--lang", help="ja (defaul
             env["RABBIT_LANG"] = lang
 
         def run(args: list[str], stdin: str | None = None) -> int:
-            print(f"\n$ rabbit {' '.join(args)}", flush=True)
+            print(f"\n$ rabbit {shlex.join(args)}", flush=True)
             return subprocess.run([sys.executable, "-m", "quiz", *args], env=env, input=stdin, text=True).returncode
 
         run(["exercises"])
