@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import subprocess
@@ -31,33 +32,56 @@ def _key_answer(q, exercises) -> list[str]:
 
 def cmd_demo(lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en.")) -> None:
     """A scripted tour (no TTY needed): an exercise graded wrong then right, and a short quiz. / デモ。"""
+    with tempfile.TemporaryDirectory(prefix="rabbit-demo-") as tmp, _home(tmp):
+        try:
+            _tour(lang)
+        finally:
+            from quiz import box
+
+            box.stop_worker()  # a warm worker started by the tour leaves with it
+
+
+@contextlib.contextmanager
+def _home(tmp: str):
+    """RABBIT_HOME is the throw-away home for this process too: its caches (the bank and the
+    exercises loaded to script the quiz) never reach the learner's home or the default one."""
+    before = os.environ.get("RABBIT_HOME")
+    os.environ["RABBIT_HOME"] = tmp
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("RABBIT_HOME", None)
+        else:
+            os.environ["RABBIT_HOME"] = before
+
+
+def _tour(lang: Optional[str]) -> None:
     from quiz import bank, session
     from quiz.exercises import load_all
 
-    env = dict(os.environ)
-    with tempfile.TemporaryDirectory(prefix="rabbit-demo-") as tmp:
-        env["RABBIT_HOME"] = tmp  # the demo's answers never reach the real attempt log
-        if lang:
-            env["RABBIT_LANG"] = lang
+    env = dict(os.environ)  # RABBIT_HOME is the demo's home: its answers never reach the real attempt log
+    if lang:
+        env["RABBIT_LANG"] = lang
 
-        def run(args: list[str], stdin: str | None = None) -> int:
-            print(f"\n$ rabbit {shlex.join(args)}", flush=True)
-            return subprocess.run([sys.executable, "-m", "quiz", *args], env=env, input=stdin, text=True).returncode
+    def run(args: list[str], stdin: str | None = None) -> int:
+        print(f"\n$ rabbit {shlex.join(args)}", flush=True)
+        return subprocess.run([sys.executable, "-m", "quiz", *args], env=env, input=stdin, text=True).returncode
 
-        run(["exercises"])
-        run(["submit", "lstm", "--answer", "forget_gate * c"])
-        run(["submit", "lstm", "--answer", "input_gate * a + forget_gate * prev_c"])
-        exercises = load_all()
-        items = session.select(bank.load(), 3, None, 4, 2026)
-        lines: list[str] = []
-        for i, q in enumerate(items):
-            answer = _key_answer(q, exercises)
-            if i == len(items) - 1 and q.type in ("choice", "code"):  # one wrong answer, to show the feedback
-                answer = [str(int(answer[0]) % 4 + 1)]
-            lines += answer
-        run(["quiz", "day3", "--count", "4", "--seed", "2026"], stdin="\n".join(lines) + "\n")
-        run(["exercises"])
-        run(["stats", "day3", "--exam-date", "2027-02-20"])
+    run(["exercises"])
+    run(["submit", "lstm", "--answer", "forget_gate * c"])
+    run(["submit", "lstm", "--answer", "input_gate * a + forget_gate * prev_c"])
+    exercises = load_all()
+    items = session.select(bank.load(), 3, None, 4, 2026)
+    lines: list[str] = []
+    for i, q in enumerate(items):
+        answer = _key_answer(q, exercises)
+        if i == len(items) - 1 and q.type in ("choice", "code"):  # one wrong answer, to show the feedback
+            answer = [str(int(answer[0]) % 4 + 1)]
+        lines += answer
+    run(["quiz", "day3", "--count", "4", "--seed", "2026"], stdin="\n".join(lines) + "\n")
+    run(["exercises"])
+    run(["stats", "day3", "--exam-date", "2027-02-20"])
 
 
 def register(app: typer.Typer) -> None:
