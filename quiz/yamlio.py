@@ -73,8 +73,31 @@ def load(path: Path, text: str | None = None):
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else 0
-        raise YamlSyntaxError(path, line, f"YAML syntax error: {e.problem or e}") from None
+        raise _syntax_error(path, e) from None
     except yaml.YAMLError as e:
         raise YamlSyntaxError(path, 0, f"YAML error: {e}") from None
+
+
+def _at(mark) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+def _syntax_error(path: Path, e: yaml.MarkedYAMLError) -> YamlSyntaxError:
+    """Name both places libyaml knows: where the construct began (context) and where it broke.
+
+    A construct left open to the end (an unclosed quote: "while scanning a quoted scalar") is reported at
+    the line where it begins, since the end of the file is where nobody would look for it; any
+    other error at the place it broke, with the beginning named in the message.
+    """
+    problem, context = e.problem_mark, e.context_mark
+    what = e.problem or str(e)
+    if context is None or problem is None or (context.line, context.column) == (problem.line, problem.column):
+        mark = problem or context
+        where = f" ({_at(mark)})" if mark else ""
+        return YamlSyntaxError(path, mark.line + 1 if mark else 0, f"YAML syntax error: {what}{where}")
+    began = "quoted scalar" in (e.context or "") or "end of stream" in what  # left open to the end
+    primary = context if began else problem
+    message = f"YAML syntax error: {what} at {_at(problem)}, {e.context} that begins at {_at(context)}"
+    if began:
+        message += " (is a quote or bracket left open? / 引用符や括弧が閉じていない可能性があります)"
+    return YamlSyntaxError(path, primary.line + 1, message)
