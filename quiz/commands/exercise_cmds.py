@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -107,19 +108,35 @@ def cmd_hint(name: str = typer.Argument(..., help="The exercise, e.g. lstm."), l
 
 
 def cmd_reset(name: str = typer.Argument(..., help="The exercise, e.g. lstm."), lang: Optional[str] = LangOpt) -> None:
-    """Restore your copy from the template; the old one is kept as NAME.py.bak. / 初期状態に戻す。"""
+    """Restore your copy from the template, keeping every earlier version. / 初期状態に戻す。
+
+    Your copy is first saved next to it as NAME.py.YYYYMMDD-HHMMSS.bak (local time; the names
+    sort oldest first). A version that is already backed up is not saved twice, and an
+    untouched copy (still the template) is left as it is.
+    """
+    from quiz import backups
+
     lang = pick_lang(lang)
     ex = _get(name, lang)
     path = learner_copy(ex, create=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        backup = path.with_suffix(".py.bak")
-        shutil.copyfile(path, backup)
-        shutil.copyfile(ex.template, path)
-        print(t("reset_done", lang, path=path, backup=backup))
-    else:
-        shutil.copyfile(ex.template, path)
-        print(t("reset_fresh", lang, path=path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            shutil.copyfile(ex.template, path)
+            print(t("reset_fresh", lang, path=path))
+            return
+        if path.read_bytes() == ex.template.read_bytes():
+            print(t("reset_untouched", lang, path=path))
+            return
+        backup, new = backups.keep(path)  # before the copy is touched: a failure here changes nothing
+        fresh = path.with_name(path.name + ".reset-tmp")
+        shutil.copyfile(ex.template, fresh)
+        os.replace(fresh, path)  # the copy is either the old version or the template, never half of one
+    except OSError as e:
+        path.with_name(path.name + ".reset-tmp").unlink(missing_ok=True)
+        core._usage(t("reset_failed", lang, path=path, error=e.strerror or e))
+    key = "reset_done" if new else "reset_kept"
+    print(t(key, lang, path=path, backup=backup, pattern=backups.PATTERN.replace("NAME", ex.template.stem)))
 
 
 def cmd_watch(
