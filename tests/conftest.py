@@ -1,8 +1,34 @@
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Before any test module is imported: the whole session runs with HOME, the XDG directories and
+# RABBIT_HOME in a temporary directory, so nothing the suite does (a load at import time, a child
+# process started without RABBIT_HOME, a library's dotfile) can write into the real home.
+SESSION_DIR = Path(tempfile.mkdtemp(prefix="rabbit-suite-"))
+FAKE_HOME = SESSION_DIR / "home"
+FAKE_HOME.mkdir()
+os.environ["HOME"] = str(FAKE_HOME)
+for _var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+    os.environ[_var] = str(SESSION_DIR / _var.lower())
+os.environ["RABBIT_HOME"] = str(SESSION_DIR / "rabbit-home")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(SESSION_DIR, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def nothing_in_the_default_home():
+    """After the session: no test let rabbit fall back to the default data dir (HOME or XDG)."""
+    yield
+    leaked = [str(p) for p in (FAKE_HOME / ".local" / "share" / "rabbit", SESSION_DIR / "xdg_data_home" / "rabbit")
+              if p.exists()]
+    assert not leaked, f"rabbit wrote into the default home during the suite: {leaked}"
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,12 @@ from quiz import box, grading, resources
 from quiz.exercises import load_all
 from quiz.store import Attempt, Store
 
-LSTM = load_all()["lstm"]
+
+def lstm():
+    """The lstm exercise, loaded on first use inside a test (under that test's RABBIT_HOME)."""
+    return load_all()["lstm"]
+
+
 RIGHT = "input_gate * a + forget_gate * prev_c"
 WRONG = "output_gate * a + forget_gate * prev_c"
 DEADLINE = 10.0  # seconds: every verdict, however hostile the code, comes back sooner
@@ -58,7 +63,7 @@ def attempt_log(mode):
     rows = conn.execute("SELECT item_id, correct FROM attempts ORDER BY id").fetchall()
     conn.close()
     assert rows[0] == ("d3.s1.before", 1)
-    assert all(item == LSTM.id and not correct for item, correct in rows[1:])  # only CLI submits add rows
+    assert all(item == lstm().id and not correct for item, correct in rows[1:])  # only CLI submits add rows
 
 
 @pytest.fixture(autouse=True)
@@ -67,18 +72,18 @@ def grader_alive(mode, attempt_log):
     yield
     if mode == "warm":
         assert box.ping() is not None, "the warm worker is gone"
-    verdict = grading.grade(LSTM, grading.fill(LSTM, RIGHT), answer=RIGHT)
+    verdict = grading.grade(lstm(), grading.fill(lstm(), RIGHT), answer=RIGHT)
     assert verdict.passed, verdict
 
 
 def source(answer, prelude=""):
-    return textwrap.dedent(prelude) + "\n" + grading.fill(LSTM, answer)
+    return textwrap.dedent(prelude) + "\n" + grading.fill(lstm(), answer)
 
 
 def hostile(src, limits=box.Limits(), reasons=None):
     """Grade `src`; it must fail within the deadline, with one of `reasons` when given."""
     start = time.monotonic()
-    verdict = grading.grade(LSTM, src, limits=limits)
+    verdict = grading.grade(lstm(), src, limits=limits)
     seconds = time.monotonic() - start
     assert not verdict.passed
     assert seconds < DEADLINE, f"took {seconds:.1f} s"
@@ -282,7 +287,7 @@ def test_a_garbled_or_oversized_result_frame(writes, reasons):
 
 # -- code that does not run at all, or runs too deep -------------------------------------------
 def test_syntax_error():
-    src = grading.fill(LSTM, RIGHT).replace("h = output_gate", "h = = output_gate")
+    src = grading.fill(lstm(), RIGHT).replace("h = output_gate", "h = = output_gate")
     verdict = hostile(src, reasons={"load"})
     assert "SyntaxError" in verdict.error and "line" in verdict.error
 
@@ -526,7 +531,7 @@ def test_reading_the_reference_engine():
 
 @needs_namespaces
 def test_reading_the_expected_values_from_the_case_cache():
-    grading.grade(LSTM, grading.fill(LSTM, WRONG))  # the cache now holds the expected values
+    grading.grade(lstm(), grading.fill(lstm(), WRONG))  # the cache now holds the expected values
     cache = Path(os.environ["RABBIT_HOME"]) / "cache"
     assert list(cache.glob("cases-lstm-*.npz")), "no case cache to try"
     prelude = f"""
@@ -630,7 +635,7 @@ def test_hostile_submissions_through_rabbit_submit(name, prelude, answer, attemp
     path = tmp_path / f"{name}.py"
     path.write_text(source(answer, prelude), encoding="utf-8")
     _submit(rabbit_exe, path)
-    assert _rows(attempt_log) == [("d3.s1.before", 1), (LSTM.id, 0)]
+    assert _rows(attempt_log) == [("d3.s1.before", 1), (lstm().id, 0)]
 
 
 @needs_namespaces
@@ -649,7 +654,7 @@ def test_writing_the_database_through_rabbit_submit(attempt_log, rabbit_exe, tmp
     """), encoding="utf-8")
     out = _submit(rabbit_exe, path)
     assert "refused:" in out.stdout
-    assert _rows(attempt_log) == [("d3.s1.before", 1), (LSTM.id, 0)]
+    assert _rows(attempt_log) == [("d3.s1.before", 1), (lstm().id, 0)]
 
 
 @needs_namespaces
@@ -665,7 +670,7 @@ def test_killing_everything_through_rabbit_submit(attempt_log, rabbit_exe, tmp_p
                     pass
     """), encoding="utf-8")
     _submit(rabbit_exe, path)
-    assert _rows(attempt_log) == [("d3.s1.before", 1), (LSTM.id, 0)]
+    assert _rows(attempt_log) == [("d3.s1.before", 1), (lstm().id, 0)]
 
 
 @needs_namespaces
@@ -697,7 +702,7 @@ def test_two_boxes_graded_side_by_side_cannot_talk(mode):
     with box.private_worker(2) as path:
         assert path is not None
         results = {}
-        threads = [threading.Thread(target=lambda k, s: results.__setitem__(k, grading.grade(LSTM, s, worker=path)),
+        threads = [threading.Thread(target=lambda k, s: results.__setitem__(k, grading.grade(lstm(), s, worker=path)),
                                     args=(k, s)) for k, s in (("listener", listener), ("talker", talker))]
         for t in threads:
             t.start()

@@ -7,7 +7,6 @@ import pytest
 from quiz import cases, grading
 from quiz.exercises import load_all
 
-EXERCISES = load_all()
 # DOMAIN.md: for a 1-D w, w.dot(E.T) computes the same values as E.dot(w); grading by value
 # accepts it, and the explanation says the exam intends E.dot(w).
 SAME_VALUES = {("encode", "w.dot(E.T)")}
@@ -15,12 +14,12 @@ NAMES = ["traverse", "bptt", "gradient_clipping", "lstm", "gru", "bidirectional"
 
 
 def test_all_eight_exercises_are_in_the_bank():
-    assert sorted(EXERCISES) == sorted(NAMES)
+    assert sorted(load_all()) == sorted(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_unfilled_template_fails_with_a_clear_message(name):
-    ex = EXERCISES[name]
+    ex = load_all()[name]
     verdict = grading.grade(ex, ex.template.read_text(encoding="utf-8"))
     assert not verdict.passed
     assert verdict.reason == "blank" and verdict.error == ex.blank
@@ -31,7 +30,7 @@ def test_unfilled_template_fails_with_a_clear_message(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_exam_answer_passes(name):
-    ex = EXERCISES[name]
+    ex = load_all()[name]
     verdict = grading.grade(ex, grading.fill(ex, ex.right_option), answer=ex.right_option)
     assert verdict.passed, verdict.to_dict()
     assert verdict.passed_cases == verdict.cases >= 4
@@ -39,7 +38,7 @@ def test_the_exam_answer_passes(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_wrong_option_fails(name):
-    ex = EXERCISES[name]
+    ex = load_all()[name]
     for i, option in enumerate(ex.options, 1):
         if i == ex.answer or (name, option) in SAME_VALUES:
             continue
@@ -49,7 +48,7 @@ def test_every_wrong_option_fails(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_known_misconceptions_fail_and_are_named(name):
-    ex = EXERCISES[name]
+    ex = load_all()[name]
     checked = 0
     for m in ex.misconceptions:
         for answer in m.answers:
@@ -62,7 +61,7 @@ def test_known_misconceptions_fail_and_are_named(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_cases_use_distinct_non_square_shapes(name):
-    ex = EXERCISES[name]
+    ex = load_all()[name]
     case_list = cases.build_cases(ex)
     dim_sets = {tuple(sorted(c.dims.items())) for c in case_list}
     assert len(dim_sets) >= 3, "at least three shape sets"
@@ -76,7 +75,7 @@ def test_cases_use_distinct_non_square_shapes(name):
 
 
 def test_gradient_clipping_cases_cover_both_branches():
-    ex = EXERCISES["gradient_clipping"]
+    ex = load_all()["gradient_clipping"]
     clipped = kept = 0
     for c in cases.build_cases(ex):
         args = dict(c.args)
@@ -89,20 +88,20 @@ def test_gradient_clipping_cases_cover_both_branches():
 
 
 def test_equivalent_expressions_pass():
-    ex = EXERCISES["lstm"]
+    ex = load_all()["lstm"]
     for answer in ["a * input_gate + prev_c * forget_gate", "forget_gate*prev_c+input_gate*a"]:
         assert grading.grade(ex, grading.fill(ex, answer), answer=answer).passed
 
 
 def test_full_width_ime_answer_is_normalised():
-    ex = EXERCISES["lstm"]
+    ex = load_all()["lstm"]
     answer = "input_gate　＊　a　＋　forget_gate　＊　prev_c"
     verdict = grading.grade(ex, grading.fill(ex, answer))
     assert verdict.passed
 
 
 def test_answer_is_extracted_from_an_edited_file():
-    ex = EXERCISES["lstm"]
+    ex = load_all()["lstm"]
     source = ex.template.read_text(encoding="utf-8").replace(ex.marker, "forget_gate * c")
     assert grading.extract_answer(ex, source) == "forget_gate * c"
     verdict = grading.grade(ex, source)
@@ -111,7 +110,7 @@ def test_answer_is_extracted_from_an_edited_file():
 
 
 def test_value_mismatch_feedback_names_case_shape_and_difference():
-    ex = EXERCISES["lstm"]
+    ex = load_all()["lstm"]
     answer = "output_gate * a + forget_gate * prev_c"
     verdict = grading.grade(ex, grading.fill(ex, answer), answer=answer)
     first = verdict.failed[0]
@@ -122,7 +121,7 @@ def test_value_mismatch_feedback_names_case_shape_and_difference():
 
 
 def test_wrong_shape_feedback_gives_both_shapes():
-    ex = EXERCISES["bidirectional"]
+    ex = load_all()["bidirectional"]
     answer = "np.concatenate([hs_f, hs_b[:, ::-1]], axis=1)"
     verdict = grading.grade(ex, grading.fill(ex, answer), answer=answer)
     assert not verdict.passed
@@ -131,6 +130,6 @@ def test_wrong_shape_feedback_gives_both_shapes():
 
 
 def test_value_equivalent_option_passes_as_domain_says():
-    ex = EXERCISES["encode"]
+    ex = load_all()["encode"]
     assert "w.dot(E.T)" in ex.options
     assert grading.grade(ex, grading.fill(ex, "w.dot(E.T)")).passed

@@ -16,7 +16,12 @@ from quiz import box, grading
 from quiz.exercises import load_all
 from quiz.store import Attempt, Store
 
-LSTM = load_all()["lstm"]
+
+def lstm():
+    """The lstm exercise, loaded on first use inside a test (under that test's RABBIT_HOME)."""
+    return load_all()["lstm"]
+
+
 RIGHT = "input_gate * a + forget_gate * prev_c"
 ISOLATION = box.isolation_report()
 NAMESPACES = bool(ISOLATION.get("active"))
@@ -32,7 +37,7 @@ def rabbit(args, **kw):
 
 
 def filled(answer, prelude=""):
-    return prelude + "\n" + grading.fill(LSTM, answer)
+    return prelude + "\n" + grading.fill(lstm(), answer)
 
 
 def make_class(directory, extra=None):
@@ -44,7 +49,7 @@ def make_class(directory, extra=None):
         "carol.py": filled("a * input_gate + prev_c * forget_gate"),
         "dave.py": filled("forget_gate * c"),
         "erin.py": filled("output_gate * a + forget_gate * prev_c"),
-        "frank.py": LSTM.template.read_text(encoding="utf-8"),
+        "frank.py": lstm().template.read_text(encoding="utf-8"),
         "grace.py": "def lstm(:\n",
     }
     files.update(extra or {})
@@ -259,11 +264,11 @@ def test_grade_uses_its_own_worker_with_several_acceptors(rabbit_home):
         pong = box.ping(path)
         assert pong["acceptors"] == 3
         assert pong["isolation"].startswith("namespaces" if NAMESPACES else "rlimits: ")
-        verdict = grading.grade(LSTM, filled(RIGHT), worker=path)
+        verdict = grading.grade(lstm(), filled(RIGHT), worker=path)
         assert verdict.passed
     assert box.ping(path) is None
     assert not (rabbit_home / "run").exists()  # the learner's own worker was not started
-    assert batch.grade_all(LSTM, [], 2) == []
+    assert batch.grade_all(lstm(), [], 2) == []
 
 
 # -- rabbit doctor ---------------------------------------------------------------------------------

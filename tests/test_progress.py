@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
+from functools import cache
 
 import pytest
 from typer.testing import CliRunner
@@ -16,8 +17,12 @@ from quiz.exercises import load_all
 from quiz.store import Store
 
 runner = CliRunner()
-QUESTIONS = {q.id: q for q in bank.load()}
-EXERCISES = load_all()
+
+
+@cache
+def questions():
+    """id -> question of the shipped bank, loaded on first use inside a test (under its RABBIT_HOME)."""
+    return {q.id: q for q in bank.load()}
 
 
 def rabbit(*args, input=None):
@@ -30,7 +35,7 @@ def add(item_id, correct, days_ago=0.0, kind="question", item_hash=None, detail=
     store.connect()
     when = datetime.now(timezone.utc) - timedelta(days=days_ago)
     if item_hash is None:
-        item_hash = QUESTIONS[item_id].content_hash if item_id in QUESTIONS else None
+        item_hash = questions()[item_id].content_hash if item_id in questions() else None
     store.connect().execute(
         "INSERT INTO attempts (uid, item_id, kind, correct, answer, duration_ms, answered_at, session, item_hash, detail)"
         " VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -50,7 +55,7 @@ def section(data, day, sec):
 
 
 def ids(day, sec, kind="choice"):
-    return [q.id for q in QUESTIONS.values() if q.day == day and q.section == sec and q.type == kind]
+    return [q.id for q in questions().values() if q.day == day and q.section == sec and q.type == kind]
 
 
 def test_empty_log():
@@ -74,8 +79,8 @@ def test_coverage_and_recency_weighted_accuracy():
 def test_weakest_sections_first_and_exercises_passed():
     add(ids(3, 1)[0], False)
     add(ids(3, 5)[0], True)
-    add("ex.lstm", False, kind="exercise", item_hash=EXERCISES["lstm"].content_hash)
-    add("ex.lstm", True, kind="exercise", item_hash=EXERCISES["lstm"].content_hash)
+    add("ex.lstm", False, kind="exercise", item_hash=load_all()["lstm"].content_hash)
+    add("ex.lstm", True, kind="exercise", item_hash=load_all()["lstm"].content_hash)
     data = stats("day3")
     assert data["weakest"][0]["section"] == 1
     assert section(data, 3, 2)["exercises_passed"] == 1
@@ -128,7 +133,7 @@ def test_history_newest_first():
 def test_export_import_round_trip_reproduces_stats(tmp_path, monkeypatch):
     for i, q in enumerate(ids(3, 1)[:4] + ids(3, 7)[:3]):
         add(q, i % 3 != 0, days_ago=i)
-    add("ex.gru", True, kind="exercise", item_hash=EXERCISES["gru"].content_hash)
+    add("ex.gru", True, kind="exercise", item_hash=load_all()["gru"].content_hash)
     before = stats()
     for fmt in ("json", "csv"):
         out = tmp_path / f"log.{fmt}"
@@ -165,7 +170,7 @@ def test_review_serves_due_items_and_missed_ones_come_back():
     for q in due:
         add(q, True, days_ago=30)  # long overdue
     nothing = _review([], [])
-    first, second = (QUESTIONS[q] for q in due)
+    first, second = (questions()[q] for q in due)
     order = json.loads(_review([], [str(first.answer % 4 + 1), str(second.answer % 4 + 1),
                                     str(first.answer), str(second.answer)]).stdout)
     assert json.loads(nothing.stdout)["items"] == []  # consumed by nothing (the first run had no input)
@@ -195,10 +200,10 @@ def test_review_nothing_due_and_cram_does_not_move_the_schedule(rabbit_home):
 
 
 def test_a_due_exercise_is_reviewed_through_its_code_choice():
-    add("ex.lstm", False, kind="exercise", item_hash=EXERCISES["lstm"].content_hash, days_ago=40)
-    out = _review([], [str(EXERCISES["lstm"].answer)])
+    add("ex.lstm", False, kind="exercise", item_hash=load_all()["lstm"].content_hash, days_ago=40)
+    out = _review([], [str(load_all()["lstm"].answer)])
     summary = json.loads(out.stdout)
-    assert summary["items"] == [{"id": "ex.lstm", "correct": True, "answer": str(EXERCISES["lstm"].answer),
+    assert summary["items"] == [{"id": "ex.lstm", "correct": True, "answer": str(load_all()["lstm"].answer),
                                  "section": 2}]
     rows = Store().attempts("ex.lstm")
     assert rows[-1]["kind"] == "exercise" and rows[-1]["correct"] == 1

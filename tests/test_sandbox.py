@@ -8,7 +8,12 @@ import pytest
 from quiz import box, grading
 from quiz.exercises import load_all
 
-LSTM = load_all()["lstm"]
+
+def lstm():
+    """The lstm exercise, loaded on first use inside a test (under that test's RABBIT_HOME)."""
+    return load_all()["lstm"]
+
+
 RIGHT = "input_gate * a + forget_gate * prev_c"
 
 
@@ -22,17 +27,17 @@ def box_mode(request):
 
 def grade_answer(answer):
     start = time.monotonic()
-    verdict = grading.grade(LSTM, grading.fill(LSTM, answer), answer=answer)
+    verdict = grading.grade(lstm(), grading.fill(lstm(), answer), answer=answer)
     return verdict, time.monotonic() - start
 
 
 def grade_source(source):
-    return grading.grade(LSTM, source)
+    return grading.grade(lstm(), source)
 
 
 def with_prelude(prelude):
     """The right answer, preceded at module level by hostile code."""
-    return prelude + "\n" + grading.fill(LSTM, RIGHT)
+    return prelude + "\n" + grading.fill(lstm(), RIGHT)
 
 
 def test_right_answer_passes_in_the_box():
@@ -84,7 +89,7 @@ def test_monkeypatching_numpy_in_the_child_cannot_fake_a_pass():
         "numpy.array_equal = lambda *a, **k: True\n"
         "numpy.testing.assert_allclose = lambda *a, **k: None\n"
     )
-    source = prelude + grading.fill(LSTM, wrong)
+    source = prelude + grading.fill(lstm(), wrong)
     assert not grade_source(source).passed
 
 
@@ -94,7 +99,7 @@ def test_lying_objects_are_not_accepted():
         "    def __eq__(self, other): return True\n"
         "    __array_priority__ = 1000\n"
     )
-    source = prelude + grading.fill(LSTM, "Liar(0.0)")
+    source = prelude + grading.fill(lstm(), "Liar(0.0)")
     verdict = grade_source(source)
     assert not verdict.passed
 
@@ -105,7 +110,7 @@ def test_nan_output_fails_with_nonfinite():
 
 
 def test_syntax_error_is_reported_with_its_line():
-    source = grading.fill(LSTM, RIGHT).replace("h = output_gate", "h = = output_gate")
+    source = grading.fill(lstm(), RIGHT).replace("h = output_gate", "h = = output_gate")
     verdict = grade_source(source)
     assert verdict.reason == "load" and "SyntaxError" in verdict.error and "line" in verdict.error
 
@@ -154,7 +159,7 @@ def test_a_broken_worker_is_the_machine_s_error_not_a_failed_submission(box_mode
     broken.write_text("def main(:\n", encoding="utf-8")
     monkeypatch.setattr(box, "HARNESS_PATH", broken)
     with pytest.raises(box.BoxError, match="SyntaxError"):
-        grading.grade(LSTM, grading.fill(LSTM, RIGHT))
+        grading.grade(lstm(), grading.fill(lstm(), RIGHT))
 
 
 def test_every_box_reports_the_isolation_it_ran_under():
