@@ -49,6 +49,7 @@ M = {
     "status_failed": {"ja": "未合格", "en": "failed"},
     "status_passed": {"ja": "合格", "en": "passed"},
     "unknown_exercise": {"ja": "演習「{name}」はありません。次のいずれかを指定してください: {names}", "en": "no exercise named “{name}”. Use one of: {names}"},
+    "unknown_exercise_close": {"ja": "演習「{name}」はありません。もしかして {close} ですか？ (演習: {names})", "en": "no exercise named “{name}”. Did you mean {close}? (exercises: {names})"},
     "edit_here": {"ja": "このファイルを編集して `rabbit submit {name}` で提出:", "en": "Edit this file, then run `rabbit submit {name}`:"},
     "no_file": {"ja": "ファイルがありません: {path}", "en": "no such file: {path}"},
     "both_file_answer": {"ja": "--file と --answer は同時に指定できません。どちらか一方にしてください。", "en": "--file and --answer cannot be used together; pick one."},

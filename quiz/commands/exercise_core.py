@@ -29,8 +29,18 @@ def _get(name: str, lang: str):
         for candidate in exercises.values():  # accept the id or the function name too
             if name in (candidate.id, candidate.grading.get("function")):
                 return candidate
-        _usage(t("unknown_exercise", lang, name=name, names=", ".join(exercises)))
+        _usage(unknown_name(name, list(exercises), lang))
     return ex
+
+
+def unknown_name(name: str, names: list[str], lang: str) -> str:
+    """No exercise has this name: the closest ones (a typo), else every name."""
+    import difflib
+
+    close = difflib.get_close_matches(name.strip().lower(), names, n=3, cutoff=0.6)
+    if close:
+        return t("unknown_exercise_close", lang, name=name, close=", ".join(close), names=", ".join(names))
+    return t("unknown_exercise", lang, name=name, names=", ".join(names))
 
 
 
