@@ -37,7 +37,9 @@ def _root(
     """rabbit: E資格 study tool."""
 
 
-from quiz.commands import bank_cmds, demo_cmds, exercise_cmds, grade_cmds, progress_cmds, quiz_cmds  # noqa: E402
+from quiz.commands import (  # noqa: E402
+    bank_cmds, completion_cmds, demo_cmds, exercise_cmds, grade_cmds, progress_cmds, quiz_cmds,
+)
 
 quiz_cmds.register(app)
 exercise_cmds.register(app)
@@ -45,11 +47,18 @@ bank_cmds.register(app)
 progress_cmds.register(app)
 grade_cmds.register(app)
 demo_cmds.register(app)
+completion_cmds.register(app)
 
 
 def main() -> None:
+    import os
+
+    from quiz import completion
+
+    if completion.COMPLETE_VAR in os.environ:  # TAB pressed in a shell that sourced the script
+        completion.activate()
     try:
-        app(prog_name="rabbit")
+        app(prog_name="rabbit", complete_var=completion.COMPLETE_VAR)
     except Exception as e:  # the two errors a learner can cause with their files; anything else is a bug
         kind = type(e).__name__
         if kind == "BankError":
