@@ -20,13 +20,13 @@ TYPES = ("choice", "multi", "numeric", "text", "expr", "describe", "code")
 SOURCES = ("confirmation", "original")
 COMMON = {"id", "day", "section", "type", "source", "prompt", "explanation", "tags"}
 PER_TYPE = {
-    "choice": {"options", "answer"},
-    "multi": {"options", "answer"},
+    "choice": {"options", "answer", "shuffle"},
+    "multi": {"options", "answer", "shuffle"},
     "numeric": {"answer", "tolerance", "unit"},
     "text": {"accept"},
     "expr": {"answer", "variables"},
     "describe": {"model_answer", "key_points"},
-    "code": {"exercise"},
+    "code": {"exercise", "shuffle"},
 }
 REQUIRED = {
     "choice": {"options", "answer"},
@@ -38,7 +38,7 @@ REQUIRED = {
     "code": {"exercise"},
 }
 USER_DIR_ENV = "RABBIT_BANK"  # a directory of the learner's own question files
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class Question:
     key_points: tuple = ()
     exercise: str | None = None
     tags: tuple = ()
+    shuffle: bool = True  # False: the options keep their written order (they refer to each other)
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
     content_hash: str = field(default="", compare=False)
@@ -122,6 +123,11 @@ def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         problems.append(Problem(path, line("tags"), f"{label}tags", "expected a list of words"))
     kw: dict = {}
+    if "shuffle" in raw:
+        if not isinstance(raw["shuffle"], bool):
+            problems.append(Problem(path, line("shuffle"), f"{label}shuffle",
+                                    f"expected true or false, got {raw['shuffle']!r}"))
+        kw.update(shuffle=raw["shuffle"] is not False)
     if qtype in ("choice", "multi"):
         options = raw["options"]
         n = len(options) if isinstance(options, list) else 0

@@ -166,34 +166,22 @@ class Runner:
         self.run_id = uuid.uuid4().hex[:12]
 
     def say(self, body: str, prefix: str = "", style: str = "") -> None:
-        """Print plain `body` after a markup `prefix`; in a terminal, Japanese folds at the edge
-        (it has no spaces to wrap at, so word wrapping would push whole runs to the next line)."""
+        """Print plain `body` after a markup `prefix`. In a terminal the text folds at the edge
+        between words (quiz.fold: never inside `prev_c` or `0.5`, 禁則 for Japanese) and the
+        continuation lines hang under the text after the prefix; piped, one line per paragraph."""
         from rich.cells import cell_len
         from rich.text import Text
 
+        from quiz.fold import fold
+
         console = self.console
         lead = Text.from_markup(prefix)
-        if not console.is_terminal or self.lang != "ja":
+        if not console.is_terminal:
             console.print(lead + Text(body, style=style))
             return
-        width = max(20, console.width - cell_len(lead.plain))
-        lines, current, used = [], [], 0
-        for ch in body:
-            if ch == "\n":
-                lines.append("".join(current))
-                current, used = [], 0
-                continue
-            w = cell_len(ch)
-            if used + w > width:
-                lines.append("".join(current))
-                current, used = [], 0
-                if ch == " ":
-                    continue  # no space at the start of a folded line
-            current.append(ch)
-            used += w
-        lines.append("".join(current))
-        pad = " " * cell_len(lead.plain)
-        for i, line in enumerate(lines):
+        indent = cell_len(lead.plain)
+        pad = " " * indent
+        for i, line in enumerate(fold(body, max(20, console.width - indent))):
             console.print((lead if i == 0 else Text(pad)) + Text(line, style=style), no_wrap=True, overflow="ignore")
 
     def _line(self) -> str:
