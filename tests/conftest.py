@@ -74,3 +74,40 @@ def rabbit_exe():
         pytest.fail(f"the rabbit console script is not installed next to {sys.executable}; "
                     "run the README's test command (pip install '.[test]')")
     return exe
+
+
+def count_rows(db: Path, where: str = "1") -> int | None:
+    """How many attempts match, or None while the database or its tables are not there yet
+    (a child may have created the file but not run its migrations) or it is busy."""
+    import sqlite3
+
+    if not db.exists():  # connecting would create an empty file under the child's feet
+        return None
+    con = sqlite3.connect(db, timeout=0.5)
+    try:
+        return con.execute(f"SELECT count(*) FROM attempts WHERE {where}").fetchone()[0]
+    except sqlite3.OperationalError:  # "no such table", "database is locked"
+        return None
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def wait_for_attempts():
+    """wait_for_attempts(db, n, where=...): block until at least n matching attempts are recorded,
+    failing the test at the deadline (rows are the one thing the program guarantees to leave)."""
+    import time
+
+    def wait(db: Path, n: int, where: str = "1", timeout: float = 60, proc=None) -> int:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = count_rows(db, where)
+            if found is not None and found >= n:
+                return found
+            if proc is not None and proc.poll() is not None:
+                pytest.fail(f"the child exited ({proc.returncode}) with {found} of {n} attempts recorded")
+            if time.monotonic() > deadline:
+                pytest.fail(f"{found} of {n} attempts recorded in {db} after {timeout} s")
+            time.sleep(0.02)
+
+    return wait

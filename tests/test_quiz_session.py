@@ -6,8 +6,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
-
 
 from quiz import bank, session
 from quiz.commands.demo_cmds import _key_answer
@@ -144,18 +142,14 @@ def test_bad_day_and_empty_section_are_usage_errors():
     assert empty.returncode == 2 and "42" in empty.stderr
 
 
-def test_ctrl_c_ends_cleanly_and_keeps_answers(rabbit_home):
+def test_ctrl_c_ends_cleanly_and_keeps_answers(rabbit_home, wait_for_attempts):
     items = planned(3, 5, 21)
     env = dict(os.environ)
     proc = subprocess.Popen([sys.executable, "-m", "quiz", "quiz", "day3", "--count", "5", "--seed", "21"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     proc.stdin.write(right_lines(items[:1]))
     proc.stdin.flush()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if (rabbit_home / "rabbit.db").exists() and attempts(rabbit_home):
-            break
-        time.sleep(0.05)
+    wait_for_attempts(rabbit_home / "rabbit.db", 1, proc=proc)  # the first answer is in the log
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=20)
     assert "Traceback" not in err and "KeyboardInterrupt" not in err

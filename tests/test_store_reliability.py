@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 
@@ -35,7 +34,7 @@ def test_log_is_append_only(rabbit_home):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_sigkill_mid_quiz_keeps_every_given_answer(rabbit_home):
+def test_sigkill_mid_quiz_keeps_every_given_answer(rabbit_home, wait_for_attempts):
     items = session.select(bank.load(), 3, None, 6, 99)
     exercises = load_all()
     proc = subprocess.Popen([sys.executable, "-m", "quiz", "quiz", "day3", "--count", "6", "--seed", "99"],
@@ -44,11 +43,7 @@ def test_sigkill_mid_quiz_keeps_every_given_answer(rabbit_home):
         proc.stdin.write("\n".join(_key_answer(q, exercises)) + "\n")
     proc.stdin.flush()
     db_path = rabbit_home / "rabbit.db"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if db_path.exists() and sqlite3.connect(db_path).execute("SELECT count(*) FROM attempts").fetchone()[0] == 3:
-            break
-        time.sleep(0.05)
+    wait_for_attempts(db_path, 3, proc=proc)
     proc.kill()  # SIGKILL while it waits for the 4th answer
     proc.wait()
     db = sqlite3.connect(db_path)
