@@ -1,11 +1,16 @@
 """rabbit show and the other exercise commands as a learner reads them: names, whole code lines."""
 
+import os
+import re
 import subprocess
 
 import pytest
+from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from quiz.cli import app
+from quiz.exercises import load_all
+from quiz.i18n import text
 
 runner = CliRunner()
 
@@ -48,3 +53,93 @@ def test_the_fast_submit_path_suggests_too(rabbit_exe, rabbit_home):
                              capture_output=True, text=True, env=env, timeout=60)
         assert out.returncode == 2 and expected in out.stderr, out.stderr
         assert "Traceback" not in out.stderr
+
+
+# --- code and long text are never cut (issue 8, item 7) ---
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+NARROW = {"COLUMNS": "60"}
+TERMINAL = {"COLUMNS": "60", "TTY_COMPATIBLE": "1", "NO_COLOR": "1"}  # rich renders as on a 60-column terminal
+
+
+def _lines(result):
+    return [ANSI.sub("", line) for line in result.stdout.splitlines()]
+
+
+def _code_lines(lines):
+    """The numbered code lines shown, a wrapped line joined back from its ↪ continuations."""
+    code = {}
+    last = None
+    for line in lines:
+        m = re.match(r"^[❱ ] +(\d+) (.*)$", line)
+        if m:
+            last = int(m.group(1))
+            code[last] = m.group(2)
+        elif last is not None and (c := re.match(r"^ +↪ (.*)$", line)):
+            code[last] += " " + c.group(1)
+    return code
+
+
+def _same_words(a, b):
+    return a.split() == b.split()
+
+
+def test_piped_show_prints_every_code_line_whole():
+    ex = load_all()["lstm"]
+    result = runner.invoke(app, ["show", "lstm", "--lang", "en"], env=NARROW)
+    assert result.exit_code == 0
+    out = result.stdout.splitlines()
+    template = ex.template.read_text(encoding="utf-8").splitlines()
+    assert max(map(len, template)) > 80  # the case the issue hit
+    shown = _code_lines(out)
+    assert [shown[n] for n in range(1, len(template) + 1)] == template
+    assert "↪" not in result.stdout
+    for i, opt in enumerate(ex.options, 1):
+        assert f"  {i}. {opt}" in out
+    for paragraph in text(ex.statement, "en").strip().split("\n"):
+        assert paragraph in out
+
+
+def test_show_on_a_narrow_terminal_wraps_code_and_cuts_nothing():
+    for name in ("lstm", "bptt", "attention"):
+        ex = load_all()[name]
+        result = runner.invoke(app, ["show", name, "--lang", "en"], env=TERMINAL)
+        assert result.exit_code == 0
+        lines = _lines(result)
+        path = f"  {os.environ['RABBIT_HOME']}/exercises/{name}.py"  # one piece, for copying: the terminal wraps it
+        assert path in lines
+        assert max(cell_len(line) for line in lines if line != path) <= 60, [line for line in lines if cell_len(line) > 60]
+        template = ex.template.read_text(encoding="utf-8").splitlines()
+        shown = _code_lines(lines)
+        assert sorted(shown) == list(range(1, len(template) + 1))
+        assert sum(1 for line in lines if re.match(r"^ +↪ ", line)) >= sum(1 for line in template if len(line.rstrip()) > 60 - len(f"❱ {len(template)} "))
+        for n, line in enumerate(template, 1):
+            assert _same_words(shown[n], line), (name, n, shown[n], line)
+        words = " ".join(" ".join(lines).split())
+        for opt in ex.options:
+            assert " ".join(opt.split()) in words
+
+
+def test_options_that_wrap_keep_their_indentation():
+    result = runner.invoke(app, ["show", "lstm", "--lang", "en"], env=dict(TERMINAL, COLUMNS="30"))
+    lines = _lines(result)
+    start = lines.index("  1. output_gate * a +")
+    assert lines[start + 1].startswith("     ") and lines[start + 1].strip() == "forget_gate * prev_c"
+
+
+def test_hints_are_whole_when_piped_and_wrapped_on_a_terminal():
+    first, second = (text(h, "en").strip() for h in load_all()["lstm"].hints[:2])
+    assert len(first) > 80 and len(second) > 80
+    piped = runner.invoke(app, ["hint", "lstm", "--lang", "en"], env=NARROW)
+    assert first in piped.stdout.splitlines()
+    tty = runner.invoke(app, ["hint", "lstm", "--lang", "en"], env=TERMINAL)
+    lines = _lines(tty)
+    assert max(cell_len(line) for line in lines) <= 60
+    assert _same_words(" ".join(lines[1:]), second)
+
+
+def test_a_long_statement_title_is_not_cut_on_a_narrow_terminal():
+    ex = load_all()["lstm"]
+    lines = _lines(runner.invoke(app, ["show", "lstm", "--lang", "en"], env=TERMINAL))
+    title = text(ex.title, "en")
+    assert title.split()[-1] in " ".join(lines[:3])

@@ -12,6 +12,7 @@ from typing import Optional
 import typer
 
 from quiz.commands import exercise_core as core
+from quiz.commands import exercise_view as view
 from quiz.commands.exercise_core import _exercises, _get, _store, learner_copy, status_of as _status_of
 from quiz.i18n import pick_lang, t, text
 
@@ -60,26 +61,29 @@ def cmd_exercises(json_out: bool = JsonOpt, lang: Optional[str] = LangOpt) -> No
 
 def cmd_show(name: str = typer.Argument(..., help="traverse, bptt, gradient_clipping, lstm, gru, bidirectional, encode or attention"),
              lang: Optional[str] = LangOpt) -> None:
-    """Show the statement and the code with the blank, and the file to edit. / 問題文と穴埋めコード。"""
-    from rich.panel import Panel
-    from rich.syntax import Syntax
+    """Show the statement and the code with the blank, and the file to edit. / 問題文と穴埋めコード。
 
+    On a terminal long lines wrap (a wrapped code line goes on after ↪); piped, every line is
+    printed whole.
+    """
     lang = pick_lang(lang)
     ex = _get(name, lang)
-    console = _console()
+    out = view.console()
     path = learner_copy(ex)
-    code = path.read_text(encoding="utf-8")
-    blank_lines = {i + 1 for i, line in enumerate(code.splitlines()) if ex.marker in line}
-    console.print(Panel(text(ex.statement, lang).strip(), title=f"Day{ex.day} S{ex.section} · {ex.name} · {text(ex.title, lang)}"))
-    console.print(Syntax(code, "python", line_numbers=True, highlight_lines=blank_lines or None, theme="ansi_dark"))
-    console.print(f"\n[bold]{t('options', lang)}[/] ({ex.blank}):")
+    source = path.read_text(encoding="utf-8")
+    blank_lines = {i + 1 for i, line in enumerate(source.splitlines()) if ex.marker in line}
+    view.intro(out, ex, lang)
+    view.code(out, source, blank_lines)
+    out.print(f"\n[bold]{t('options', lang)}[/] ({ex.blank}):")
     for i, opt in enumerate(ex.options, 1):
-        console.print(f"  {i}. {opt}", markup=False)
+        view.hanging(out, f"  {i}. ", opt)
     statuses = _store().exercise_status()
     if _status_of(ex, statuses) == "passed":
-        console.print(f"\n[bold]{t('explanation', lang)}[/]")
-        console.print(text(ex.explanation, lang).strip(), markup=False)
-    console.print(f"\n{t('edit_here', lang, name=ex.name)}\n  {path}", markup=False)
+        out.print(f"\n[bold]{t('explanation', lang)}[/]")
+        view.prose(out, text(ex.explanation, lang).strip())
+    out.print()
+    view.prose(out, t("edit_here", lang, name=ex.name))
+    out.print(f"  {path}", markup=False, soft_wrap=True)  # one piece, to copy whole
 
 
 def cmd_submit(
@@ -100,11 +104,11 @@ def cmd_hint(name: str = typer.Argument(..., help="The exercise, e.g. lstm."), l
     store = _store()
     tier = min(store.hints_shown(ex.id) + 1, len(ex.hints))
     store.record_hint(ex.id, tier)
-    console = _console()
-    console.print(f"[bold]{t('hint_tier', lang, tier=tier, total=len(ex.hints))}[/] ({ex.name})")
-    console.print(text(ex.hints[tier - 1], lang).strip(), markup=False)
+    out = view.console()
+    out.print(f"[bold]{t('hint_tier', lang, tier=tier, total=len(ex.hints))}[/] ({ex.name})")
+    view.prose(out, text(ex.hints[tier - 1], lang).strip())
     if tier == len(ex.hints):
-        console.print(t("hint_last", lang, name=ex.name), style="dim")
+        view.prose(out, t("hint_last", lang, name=ex.name), style="dim")
 
 
 def cmd_reset(name: str = typer.Argument(..., help="The exercise, e.g. lstm."), lang: Optional[str] = LangOpt) -> None:
