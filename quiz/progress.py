@@ -36,7 +36,7 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
     since = (today - timedelta(days=ACTIVITY_DAYS)).isoformat()
     activity_rows = db.execute("SELECT day, total FROM summary_day WHERE day > ?", (since,)).fetchall()
     streak_days = {d for (d,) in db.execute("SELECT day FROM summary_day")}
-    passed = {item for (item,) in db.execute("SELECT item_id FROM summary_passed") if item in items}
+    outcomes = db.execute("SELECT item_id, submissions, first_pass_at, last_at FROM summary_exercise").fetchall()
 
     sections: dict[tuple[int, int], dict] = {}
     for item_id, (d, s, kind, _) in items.items():
@@ -48,25 +48,29 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
         if kind == "exercise":
             sec["exercises"] += 1
     seen: set[str] = set()
-    for item_id, d_text, right, count in per_item_day:
+
+    def weigh(item_id: str, d_text: str, right: int, count: int, attempts: int) -> None:
         item_id = code_to_exercise.get(item_id, item_id)
-        if item_id not in items:
-            continue
-        d, s, kind, _ = items[item_id]
-        if (d, s) not in sections:
-            continue
-        sec = sections[(d, s)]
-        age = max(0.0, (now.date() - date.fromisoformat(d_text)).days)
+        if item_id not in items or items[item_id][:2] not in sections:
+            return
+        sec = sections[items[item_id][:2]]
+        age = max(0.0, (now.date() - date.fromisoformat(d_text[:10])).days)
         w = 0.5 ** (age / HALF_LIFE_DAYS)
-        sec["attempts"] += count
+        sec["attempts"] += attempts
         sec["weighted_right"] += w * right
         sec["weight"] += w * count
         seen.add(item_id)
+
+    for item_id, d_text, right, count in per_item_day:  # answers (submissions are not among them)
+        weigh(item_id, d_text, right, count, count)
+    for item_id, submissions, first_pass_at, last_at in outcomes:
+        # an exercise is one answer whose outcome is its state: passed once = passed, dated by
+        # its first pass (or its latest try); every submission stays in the history count
+        weigh(item_id, first_pass_at or last_at, 1 if first_pass_at else 0, 1, submissions)
+        if first_pass_at and item_id in items and items[item_id][:2] in sections:
+            sections[items[item_id][:2]]["exercises_passed"] += 1
     for item_id in seen:
         sections[items[item_id][:2]]["seen"] += 1
-    for item_id in passed:
-        if items[item_id][:2] in sections:
-            sections[items[item_id][:2]]["exercises_passed"] += 1
     rows = []
     for key in sorted(sections):
         sec = sections[key]
@@ -97,9 +101,11 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
 
 
 _FOLD = [
-    # per item and UTC day: the recency weighting needs no finer grain
+    # answers per item and UTC day (the recency weighting needs no finer grain); a submission is
+    # not an answer: it is folded into its exercise's outcome below
     """INSERT INTO summary_item_day (item_id, day, right, total)
-       SELECT item_id, substr(answered_at, 1, 10), sum(correct), count(*) FROM attempts WHERE id > ? GROUP BY 1, 2
+       SELECT item_id, substr(answered_at, 1, 10), sum(correct), count(*) FROM attempts
+       WHERE id > ? AND NOT (""" + SUBMISSION + """) GROUP BY 1, 2
        ON CONFLICT(item_id, day) DO UPDATE SET right = right + excluded.right, total = total + excluded.total""",
     # the latest answer per item, by time (an import may add older rows later)
     """INSERT INTO summary_item (item_id, last_at, correct, item_hash)
@@ -109,9 +115,14 @@ _FOLD = [
        WHERE true
        ON CONFLICT(item_id) DO UPDATE SET last_at = excluded.last_at, correct = excluded.correct,
          item_hash = excluded.item_hash WHERE excluded.last_at >= summary_item.last_at""",
-    # exercises passed by a submission
-    """INSERT OR IGNORE INTO summary_passed (item_id)
-       SELECT DISTINCT item_id FROM attempts WHERE id > ? AND correct = 1 AND """ + SUBMISSION,
+    # per exercise: how many submissions, when it first passed (a review of its candidate lines
+    # does not count), when it was last tried
+    """INSERT INTO summary_exercise (item_id, submissions, first_pass_at, last_at)
+       SELECT item_id, count(*), min(CASE WHEN correct = 1 THEN answered_at END), max(answered_at) FROM attempts
+       WHERE id > ? AND """ + SUBMISSION + """ GROUP BY item_id
+       ON CONFLICT(item_id) DO UPDATE SET submissions = submissions + excluded.submissions,
+         first_pass_at = coalesce(min(first_pass_at, excluded.first_pass_at), first_pass_at, excluded.first_pass_at),
+         last_at = max(last_at, excluded.last_at)""",
     # answers per local calendar day, for the streak and the activity line
     """INSERT INTO summary_day (day, total)
        SELECT date(answered_at, 'localtime'), count(*) FROM attempts WHERE id > ? GROUP BY 1
@@ -153,7 +164,7 @@ def rebuild(store: Store) -> None:
     """Drop the summaries and fold the whole log again."""
     db = store.connect()
     db.execute("BEGIN IMMEDIATE")
-    for table in ("summary_item_day", "summary_item", "summary_day", "summary_passed"):
+    for table in ("summary_item_day", "summary_item", "summary_day", "summary_exercise"):
         db.execute(f"DELETE FROM {table}")
     db.execute("DELETE FROM derived_meta WHERE key = 'summary_last'")
     db.execute("COMMIT")

@@ -3,7 +3,8 @@
 The review state is derived from the attempt log and stored in `review_state` only as a cache:
 sync() folds in the attempts it has not seen yet, rebuild() replays the whole log. Every
 answer counts, from quizzes, submissions and reviews alike: correct → Good, wrong → Again.
-Cram answers (review --cram) are left out so that cramming does not wreck the schedule.
+Cram answers (review --cram) are left out so that cramming does not wreck the schedule, and a run
+of failing submissions of one exercise (the saves of rabbit watch) is one miss, not one per save.
 """
 
 from __future__ import annotations
@@ -18,13 +19,26 @@ def _parse_time(text: str) -> datetime:
     return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
 
 
-def _is_cram(detail: str | None) -> bool:
+def _detail(detail: str | None) -> dict:
     if not detail:
-        return False
+        return {}
     try:
-        return bool(json.loads(detail).get("cram"))
-    except (ValueError, AttributeError):
-        return False
+        d = json.loads(detail)
+    except ValueError:
+        return {}
+    return d if isinstance(d, dict) else {}
+
+
+def _is_cram(detail: str | None) -> bool:
+    return bool(_detail(detail).get("cram"))
+
+
+def _failed_submission(kind: str, correct: int, detail: str | None) -> bool:
+    """A failing `rabbit submit` / watch save (a review of the candidate lines has detail.via)."""
+    return kind == "exercise" and not correct and _detail(detail).get("via") is None
+
+
+_COLUMNS = "id, item_id, correct, answered_at, detail, kind"
 
 
 def _scheduler():
@@ -45,13 +59,11 @@ def sync(store: Store) -> int:
     try:
         row = db.execute("SELECT value FROM derived_meta WHERE key = 'last_attempt'").fetchone()
         last = int(row[0]) if row else 0
-        rows = db.execute(
-            "SELECT id, item_id, correct, answered_at, detail FROM attempts WHERE id > ? ORDER BY id", (last,)
-        ).fetchall()
+        rows = db.execute(f"SELECT {_COLUMNS} FROM attempts WHERE id > ? ORDER BY id", (last,)).fetchall()
         if not rows:
             db.execute("COMMIT")
             return 0
-        folded = _fold(db, rows)
+        folded = _fold(db, rows, _failing_before(db, rows))
         db.execute(
             "INSERT INTO derived_meta (key, value) VALUES ('last_attempt', ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(rows[-1][0]),))
@@ -70,8 +82,8 @@ def rebuild(store: Store) -> int:
     try:
         db.execute("DELETE FROM review_state")
         db.execute("DELETE FROM derived_meta WHERE key = 'last_attempt'")
-        rows = db.execute("SELECT id, item_id, correct, answered_at, detail FROM attempts ORDER BY answered_at, id").fetchall()
-        folded = _fold(db, rows)
+        rows = db.execute(f"SELECT {_COLUMNS} FROM attempts ORDER BY answered_at, id").fetchall()
+        folded = _fold(db, rows, set())
         top = db.execute("SELECT max(id) FROM attempts").fetchone()[0] or 0
         db.execute("INSERT INTO derived_meta (key, value) VALUES ('last_attempt', ?)", (str(top),))
         db.execute("COMMIT")
@@ -82,7 +94,23 @@ def rebuild(store: Store) -> int:
         raise
 
 
-def _fold(db, rows) -> int:
+def _failing_before(db, rows) -> set[str]:
+    """Items of this batch whose attempt just before it (already folded) was a failing submission."""
+    first: dict[str, int] = {}
+    for attempt_id, item_id, correct, _, detail, kind in rows:
+        if item_id not in first and _failed_submission(kind, correct, detail):
+            first[item_id] = attempt_id
+    out = set()
+    for item_id, attempt_id in first.items():
+        prev = db.execute("SELECT correct, detail, kind FROM attempts WHERE item_id = ? AND id < ? "
+                          "ORDER BY id DESC LIMIT 1", (item_id, attempt_id)).fetchone()
+        if prev and _failed_submission(prev[2], prev[0], prev[1]):
+            out.add(item_id)
+    return out
+
+
+def _fold(db, rows, failing: set[str]) -> int:
+    """Fold `rows` in order; `failing`: items whose last attempt before them was a failing submission."""
     from fsrs import Card, Rating
 
     scheduler = _scheduler()
@@ -95,9 +123,16 @@ def _fold(db, rows) -> int:
             cards[item_id] = Card.from_dict(json.loads(card))
     last_id = {}
     folded = 0
-    for attempt_id, item_id, correct, answered_at, detail in rows:
+    failing = set(failing)
+    for attempt_id, item_id, correct, answered_at, detail, kind in rows:
         if _is_cram(detail):
             continue
+        if _failed_submission(kind, correct, detail):
+            if item_id in failing:
+                continue  # the same unsolved try, saved again
+            failing.add(item_id)
+        else:
+            failing.discard(item_id)
         card = cards.get(item_id) or Card()
         when = _parse_time(answered_at)
         if card.last_review is not None and when < card.last_review:

@@ -81,7 +81,23 @@ _M4_PASSED = """
         DELETE FROM summary_day;
 """
 
-MIGRATIONS = [_M1_ATTEMPTS, _M2_DERIVED_AND_CONFIG, _M3_SUMMARIES, _M4_PASSED]
+_M5_EXERCISE_OUTCOMES = """
+        -- an exercise is one item whose state is its outcome (passed once = passed); its
+        -- submissions are history, so they leave summary_item_day (answers) and live here
+        CREATE TABLE summary_exercise (
+            item_id TEXT PRIMARY KEY,
+            submissions INTEGER NOT NULL,
+            first_pass_at TEXT,            -- NULL until a submission passes
+            last_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        DROP TABLE summary_passed;
+        DELETE FROM derived_meta WHERE key = 'summary_last';
+        DELETE FROM summary_item_day;
+        DELETE FROM summary_item;
+        DELETE FROM summary_day;
+"""
+
+MIGRATIONS = [_M1_ATTEMPTS, _M2_DERIVED_AND_CONFIG, _M3_SUMMARIES, _M4_PASSED, _M5_EXERCISE_OUTCOMES]
 
 # a submission, as opposed to a review of an exercise's candidate lines (detail.via = "review")
 SUBMISSION = "kind = 'exercise' AND (detail IS NULL OR json_extract(detail, '$.via') IS NULL)"
