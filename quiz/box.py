@@ -33,6 +33,8 @@ _HERE = Path(__file__).parent
 HARNESS_PATH = _HERE / "harness.py"
 WORKER_PATH = _HERE / "worker.py"
 ISOLATION_PATH = _HERE / "isolation.py"
+SECCOMP_PATH = _HERE / "seccomp.py"
+REAPER_PATH = _HERE / "reaper.py"
 HARNESS = HARNESS_PATH.read_text(encoding="utf-8")
 WORKER_ENV = "RABBIT_WORKER"  # "off" disables the warm worker
 ISOLATION_ENV = "RABBIT_ISOLATION"  # "off" runs boxes with resource limits only
@@ -101,6 +103,8 @@ def _spec(**extra) -> dict:
         "hide": _hidden(),
         "harness": str(HARNESS_PATH),
         "isolation": str(ISOLATION_PATH),
+        "seccomp": str(SECCOMP_PATH),
+        "reaper": str(REAPER_PATH),
     }
     spec.update(extra)
     return spec
@@ -229,6 +233,7 @@ def _version() -> str:
     # python and python3 of one venv share a worker: its prefix and the real interpreter name it
     interpreter = sys.prefix + os.pathsep + os.path.realpath(sys.executable)
     h = hashlib.sha256(HARNESS.encode() + _worker_source().encode() + ISOLATION_PATH.read_bytes()
+                       + SECCOMP_PATH.read_bytes() + REAPER_PATH.read_bytes()
                        + interpreter.encode() + (b"auto" if isolation_wanted() else b"off"))
     return h.hexdigest()[:12]
 

@@ -20,8 +20,8 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 
-if __name__ != "__main__":  # in the rabbit process; the worker program loads it by path below
-    from quiz import isolation
+if __name__ != "__main__":  # in the rabbit process; the worker program loads them by path below
+    from quiz import isolation, reaper, seccomp
 
 
 @dataclass(frozen=True)
@@ -246,11 +246,13 @@ class ForkedChild:
         return self.returncode
 
 
-def _run_forked(harness_main, payload: bytes, limits: Limits, status) -> BoxRun:
-    """One box: G runs `harness_main(3)` with stdin, output and result on pipes of their own."""
+def _run_forked(harness_main, read_request, status) -> BoxRun | None:
+    """One box. G is forked first, from a process that has never held a request; only then is
+    `read_request()` called (-> (Limits, payload), or None: no box needed). G receives its limits
+    on a control pipe and its payload on stdin, and runs `harness_main(3)`.
+    """
     import tempfile
 
-    start = time.monotonic()
     scratch = None
     if status.active:  # on a fresh tmpfs in the box's own mount namespace
         workdir = f"{isolation.BOX_DIR}/rabbit-box-{os.urandom(6).hex()}"
@@ -258,47 +260,43 @@ def _run_forked(harness_main, payload: bytes, limits: Limits, status) -> BoxRun:
         scratch = tempfile.TemporaryDirectory(prefix="rabbit-box-")
         workdir = scratch.name
     try:
-        in_r, in_w = os.pipe()
-        out_r, out_w = os.pipe()
-        res_r, res_w = os.pipe()
-        err_r, err_w = os.pipe()  # a setup failure is reported here; closed before any learner code
+        pipes = [os.pipe() for _ in range(5)]  # stdin, output, result, setup errors, limits
+        (in_r, in_w), (out_r, out_w), (res_r, res_w), (err_r, err_w), (ctl_r, ctl_w) = pipes
+        start = time.monotonic()
         try:
             pid = isolation.fork_box(status)
         except OSError as e:
-            for fd in (in_r, in_w, out_r, out_w, res_r, res_w, err_r, err_w):
+            for fd in (fd for pair in pipes for fd in pair):
                 os.close(fd)
+            if read_request() is None:
+                return None
             return _failed(start, status, f"could not start the box: {e}")
         if pid == 0:  # G: never returns
-            try:
-                try:
-                    os.setsid()  # a session and process group of its own, which it cannot leave
-                    isolation.die_with_parent(0)  # outside namespaces, the one tie a dead worker leaves
-                    os.dup2(in_r, 0)
-                    os.dup2(out_w, 1)
-                    os.dup2(out_w, 2)
-                    os.dup2(res_w, 3)
-                    os.dup2(err_w, 4)
-                    os.closerange(5, 1 << 16)  # the listening socket and the client's connection too
-                    isolation.enter_box(status, workdir)
-                    os.environ.clear()
-                    os.environ.update(clean_env(workdir))
-                    _limiter(limits)()
-                    isolation.drop_privileges(strict=status.active)
-                except BaseException as e:  # noqa: BLE001
-                    os.write(4, f"{type(e).__name__}: {e}".encode()[:2000])
-                    os._exit(0)
-                os.close(4)
-                sys.stdin = open(0, "r", closefd=False)
-                sys.stdout = open(1, "w", buffering=1, closefd=False)
-                sys.stderr = sys.stdout
-                harness_main(3)
-            except BaseException:  # noqa: BLE001 - whatever the learner raised: no result
-                pass
-            finally:
-                os._exit(0)
-        for fd in (in_r, out_w, res_w, err_w):
+            _box_child(harness_main, status, workdir, (in_r, out_w, res_w, err_w, ctl_r))
+        for fd in (in_r, out_w, res_w, err_w, ctl_r):
             os.close(fd)
         child = ForkedChild(pid, in_w, out_r)
+        try:
+            request = read_request()
+        except BaseException:
+            request = None
+        if request is None:
+            os.close(ctl_w)  # G sees no limits and leaves
+            for fd in (res_r, err_r):
+                os.close(fd)
+            child.stdin.close()
+            child.stdout.close()
+            _kill_group(child)
+            child.wait()
+            return None
+        limits, payload = request
+        start = time.monotonic()
+        try:
+            _write_all_fd(ctl_w, json.dumps(asdict(limits)).encode())
+        except OSError:
+            pass  # G is gone already: the run below says so
+        finally:
+            os.close(ctl_w)
         run = _collect(child, res_r, payload, limits, start)
         try:
             os.set_blocking(err_r, False)
@@ -314,6 +312,55 @@ def _run_forked(harness_main, payload: bytes, limits: Limits, status) -> BoxRun:
     finally:
         if scratch is not None:
             scratch.cleanup()
+
+
+def _box_child(harness_main, status, workdir: str, fds) -> None:
+    """G: become the box, wait for the limits, then run the harness. Never returns."""
+    in_r, out_w, res_w, err_w, ctl_r = fds
+    try:
+        try:
+            os.setsid()  # a session and process group of its own, which it cannot leave
+            isolation.die_with_parent(0)  # outside namespaces, the one tie a dead worker leaves
+            os.dup2(in_r, 0)
+            os.dup2(out_w, 1)
+            os.dup2(out_w, 2)
+            os.dup2(res_w, 3)
+            os.dup2(err_w, 4)
+            os.dup2(ctl_r, 5)
+            os.closerange(6, 1 << 16)  # the listening socket and the client's connection too
+            isolation.enter_box(status, workdir)
+            os.environ.clear()
+            os.environ.update(clean_env(workdir))
+            raw = _read_to_end(5)
+            os.close(5)
+            if not raw:
+                os._exit(0)  # no request for this box after all
+            limits = Limits(**json.loads(raw))
+            _limiter(limits)()
+            isolation.drop_privileges(strict=status.active)
+            seccomp.seal(status.active)  # no kernel object it could share with another box
+        except BaseException as e:  # noqa: BLE001
+            os.write(4, f"{type(e).__name__}: {e}".encode()[:2000])
+            os._exit(0)
+        os.close(4)
+        sys.stdin = open(0, "r", closefd=False)
+        sys.stdout = open(1, "w", buffering=1, closefd=False)
+        sys.stderr = sys.stdout
+        harness_main(3)
+    except BaseException:  # noqa: BLE001 - whatever the learner raised: no result
+        pass
+    finally:
+        os._exit(0)
+
+
+def _read_to_end(fd: int, cap: int = 1 << 16) -> bytes:
+    chunks = bytearray()
+    while len(chunks) < cap:
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        chunks += chunk
+    return bytes(chunks)
 
 
 def _failed(start: float, status, error: str) -> BoxRun:
@@ -409,13 +456,20 @@ def main(mode: str, spec: dict, path: str | None = None) -> None:
     _warm_up()
     isolation.ready(status)
     if mode == "once":
-        header, payload = recv_frame_fd(0, MAX_REQUEST)
-        run = _run_forked(harness_main, payload, Limits(**header["limits"]), status)
-        _write_all_fd(1, _response(run))
+        reaper.become_subreaper()
+        run = _run_forked(harness_main, _read_once, status)  # the request is read after the fork
+        reaper.kill_descendants(status.active)
+        if run is not None:
+            _write_all_fd(1, _response(run))
     elif mode == "probe":
         _probe(spec, status)
     else:
         serve(listening, harness_main, status, int(spec.get("acceptors", 1)))
+
+
+def _read_once():
+    header, payload = recv_frame_fd(0, MAX_REQUEST)
+    return Limits(**header["limits"]), payload
 
 
 def recv_frame_fd(fd: int, max_body: int) -> tuple[dict, bytes]:
@@ -433,7 +487,9 @@ def _response(run: BoxRun) -> bytes:
 def _probe(spec: dict, status) -> None:
     import numpy
 
-    run = _run_forked(lambda fd: isolation.observe_main(spec, fd), b"", Limits(), status)
+    reaper.become_subreaper()
+    run = _run_forked(lambda fd: isolation.observe_main(spec, fd), lambda: (Limits(), b""), status)
+    reaper.kill_descendants(status.active)
     try:
         facts = json.loads(run.result) if run.result else None
     except ValueError:
@@ -503,7 +559,12 @@ def serve(listening, harness_main, status, acceptors: int = 1) -> None:
         sock.close()
 
 
+STOP_CODE = 3  # S tells its acceptor that a client asked the worker to stop
+
+
 def _accept_loop(sock, run_fd: int, name: str, inode: int, harness_main, status, acceptors: int) -> None:
+    """A: accepts connections and nothing else. It never reads a byte of any request: for each
+    connection it forks S, which forks the box before it reads the request (see _serve_one)."""
     sock.settimeout(0.5)
     me = os.getuid()
     last = time.monotonic()
@@ -519,24 +580,74 @@ def _accept_loop(sock, run_fd: int, name: str, inode: int, harness_main, status,
             if gone or time.monotonic() - last > IDLE_SECONDS:
                 return
             continue
+        except OSError:
+            continue
         last = time.monotonic()
         with conn:
             try:
                 cred = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
                 if struct.unpack("3i", cred)[1] != me:
                     continue  # only the same user may submit
-                conn.settimeout(10)
-                header, payload = recv_frame(conn, MAX_REQUEST)
-                if header.get("stop"):
-                    return
-                if header.get("ping"):
-                    send_frame(conn, {"pong": True, "isolation": describe(status), "acceptors": acceptors}, b"")
-                    continue
-                limits = Limits(**header["limits"])
-                conn.settimeout(None)
-                conn.sendall(_response(_run_forked(harness_main, payload, limits, status)))
-            except (OSError, ValueError, KeyError, TypeError, ConnectionError):
+                parent = os.getpid()
+                pid = os.fork()
+            except OSError:
                 continue
+            if pid == 0:  # S
+                code = 0
+                try:
+                    sock.close()
+                    isolation.die_with_parent(parent)
+                    code = _serve_one(conn, harness_main, status, acceptors)
+                except BaseException:  # noqa: BLE001
+                    code = 1
+                finally:
+                    os._exit(code)
+        code = _wait_exit(pid)
+        if code == STOP_CODE:
+            return
+
+
+def _wait_exit(pid: int) -> int:
+    while True:
+        try:
+            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            return 1
+
+
+def _serve_one(conn, harness_main, status, acceptors: int) -> int:
+    """S: one connection. The box is forked before the request is read, so it holds no request
+    but its own, and no earlier one at all; every process the box leaves is killed at the end."""
+    reaper.become_subreaper()
+    conn.settimeout(10)
+    asked = {}
+
+    def read_request():
+        header, payload = recv_frame(conn, MAX_REQUEST)
+        if header.get("stop"):
+            asked["stop"] = True
+            return None
+        if header.get("ping"):
+            send_frame(conn, {"pong": True, "isolation": describe(status), "acceptors": acceptors}, b"")
+            return None
+        limits = Limits(**header["limits"])
+        conn.settimeout(None)
+        return limits, payload
+
+    try:
+        run = _run_forked(harness_main, read_request, status)
+    except (OSError, ValueError, KeyError, TypeError, ConnectionError):
+        run = None
+    finally:
+        reaper.kill_descendants(status.active)
+    if run is not None:
+        try:
+            conn.sendall(_response(run))
+        except OSError:
+            pass
+    return STOP_CODE if asked.get("stop") else 0
 
 
 def _load(name: str, path: str):
@@ -553,4 +664,6 @@ def _load(name: str, path: str):
 if __name__ == "__main__" and len(sys.argv) in (3, 4) and sys.argv[1] in ("serve", "once", "probe"):
     _spec = json.loads(sys.argv[2])
     isolation = _load("rabbit_isolation", _spec["isolation"])
+    seccomp = _load("rabbit_seccomp", _spec["seccomp"])
+    reaper = _load("rabbit_reaper", _spec["reaper"])
     main(sys.argv[1], _spec, sys.argv[3] if len(sys.argv) == 4 else None)
