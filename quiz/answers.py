@@ -19,6 +19,14 @@ _SPLIT = re.compile(r"[\s,、，;・/]+")
 _SHAPE_SPLIT = re.compile(r"\s*(?:[x×*,、]|\s)\s*")
 
 
+# "I don't know": recorded as a miss, and the key and the explanation are shown
+DONT_KNOW = {"?", "わからない", "分からない", "わかりません", "分かりません", "パス", "ぱす", "pass", "skip", "idk"}
+
+
+def dont_know(text: str) -> bool:
+    return nfkc(text).casefold() in DONT_KNOW
+
+
 @dataclass
 class Judgement:
     correct: bool | None = None
@@ -26,6 +34,7 @@ class Judgement:
     answer: str = ""  # the normalised answer that was judged
     hits: list[int] = field(default_factory=list)  # describe: key points the text mentions
     pending: bool = False  # describe: waiting for the learner's self-grade
+    passed: bool = False  # the learner said they do not know (a miss)
 
 
 def nfkc(text: str) -> str:
@@ -61,14 +70,22 @@ def _number(text: str) -> float | None:
         return None
 
 
-def judge(q: Question, text: str, right_option: int | None = None) -> Judgement:
-    """`right_option` is the exercise's answer for a code item."""
+def judge(q: Question, text: str, right_option: int | None = None, order: tuple[int, ...] | None = None) -> Judgement:
+    """`right_option` is the exercise's answer for a code item. `order` lists the original option
+    numbers in the order they were shown: the learner types a shown number, the verdict and the
+    recorded answer use the original one."""
     raw = nfkc(text)
     if not raw:
         return Judgement(invalid="empty")
+    if dont_know(raw):
+        return Judgement(correct=False, answer="?", passed=True)
+
+    def original(pick: int | None) -> int | None:
+        return order[pick - 1] if order and pick is not None else pick
+
     if q.type in ("choice", "code"):
         n = len(q.options) if q.type == "choice" else 4
-        pick = _choice_number(raw, n)
+        pick = original(_choice_number(raw, n))
         if pick is None:
             return Judgement(invalid="choice", answer=raw)
         key = q.answer if q.type == "choice" else right_option
@@ -80,7 +97,7 @@ def judge(q: Question, text: str, right_option: int | None = None) -> Judgement:
             picks = [_choice_number(ch, len(q.options)) for ch in parts[0]]
         if not picks or any(p is None for p in picks):
             return Judgement(invalid="multi", answer=raw)
-        chosen = sorted(set(picks))
+        chosen = sorted({original(p) for p in picks})
         return Judgement(correct=chosen == sorted(q.answer), answer=" ".join(map(str, chosen)))
     if q.type == "numeric":
         if isinstance(q.answer, list):
@@ -122,6 +139,9 @@ def key_point_hits(q: Question, text: str) -> list[int]:
                 hits.append(i)
                 break
     return hits
+
+
+SELF_GRADE_ACCEPTS = "y / n (yes / no, はい / いいえ, ○ / ×, 1 / 0)"
 
 
 def self_grade(text: str) -> bool | None:

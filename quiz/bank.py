@@ -202,7 +202,9 @@ def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[
     return Question(
         id=ident, day=raw["day"], section=raw["section"], type=qtype, source=raw["source"],
         prompt=dict(raw.get("prompt") or {}), explanation=dict(raw.get("explanation") or {}),
-        tags=tuple(tags), file=str(path), line=item_line, content_hash=_item_hash(raw), **kw,
+        tags=tuple(tags), file=str(path), line=item_line, **kw,
+        # the text is what the learner answered; whether its options are shuffled is not part of it
+        content_hash=_item_hash({k: v for k, v in raw.items() if k != "shuffle"}),
     )
 
 

@@ -21,17 +21,57 @@ def parse_day(text: str) -> int:
     return int(m.group(1))
 
 
+WEAK_ACCURACY = 0.7  # below this share of right answers an item counts as weak
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    """What the attempt log says about one item: how often answered, how often right, the last verdict."""
+    answers: int
+    right: int
+    last_correct: bool
+
+
+def priority(record: ItemRecord | None) -> tuple:
+    """Unseen first, then weak (missed last time, then the lowest accuracy), then the rest."""
+    if record is None or record.answers == 0:
+        return (0, 0, 0.0)
+    accuracy = record.right / record.answers
+    if not record.last_correct or accuracy < WEAK_ACCURACY:
+        return (1, int(record.last_correct), accuracy)
+    return (2, 0, 0.0)
+
+
 def select(questions: list[Question], day: int, section: int | None = None, count: int | None = None,
-           seed: int | None = None, only: set[str] | None = None) -> list[Question]:
-    """The questions of one day (and section), shuffled by `seed`, at most `count` of them."""
+           seed: int | None = None, only: set[str] | None = None,
+           record: dict[str, ItemRecord] | None = None) -> list[Question]:
+    """The questions of one day (and section), at most `count` of them (None: all): unseen first,
+    then weak, then the rest (`record` is the attempt log's view, Store.item_records), each group
+    shuffled by `seed`. Same seed and same record, same session."""
     pool = [q for q in questions if q.day == day and (section is None or q.section == section)]
     if only is not None:
         pool = [q for q in pool if q.id in only]
     rng = random.Random(seed)
     rng.shuffle(pool)
+    if record:
+        pool.sort(key=lambda q: priority(record.get(q.id)))  # stable: the shuffle orders each group
     if count is not None:
         pool = pool[:count]
     return pool
+
+
+def option_order(seed: int | None, item_id: str, n: int, shuffle: bool = True, round_: int = 0) -> tuple[int, ...]:
+    """The original (1-based) option numbers in the order they are shown. Seeded by the session's
+    seed and the item, so --seed replays the same order; `round_` > 0 for a repeat in one run."""
+    order = list(range(1, n + 1))
+    if shuffle and n > 1:
+        random.Random(f"{seed}:{item_id}:{round_}").shuffle(order)
+    return tuple(order)
+
+
+def shown_number(order: tuple[int, ...], original: int) -> int:
+    """Where option `original` appears in the displayed numbering."""
+    return order.index(original) + 1
 
 
 @dataclass

@@ -282,6 +282,14 @@ class Store:
         ).fetchall()
         return {item for item, correct in rows if not correct}
 
+    def item_records(self, kind: str = "question") -> dict[str, tuple[int, int, bool]]:
+        """item_id -> (answers, right answers, whether the last answer was right), for choosing a session."""
+        rows = self.connect().execute(
+            "SELECT a.item_id, count(*), sum(a.correct), (SELECT correct FROM attempts b WHERE b.item_id = a.item_id "
+            "AND b.kind = ? ORDER BY id DESC LIMIT 1) FROM attempts a WHERE a.kind = ? GROUP BY a.item_id",
+            (kind, kind)).fetchall()
+        return {item: (n, right or 0, bool(last)) for item, n, right, last in rows}
+
     def last_hashes(self, item_ids: list[str]) -> dict[str, str]:
         """item_id -> the content hash the item had when it was last answered."""
         out: dict[str, str] = {}

@@ -19,15 +19,23 @@ def quiz(args, stdin, env_extra=None, timeout=60):
                           text=True, env=env, timeout=timeout)
 
 
-def planned(day, count, seed, section=None):
-    return session.select(bank.load(), day, section, count, seed)
+def planned(day, count, seed, section=None, only=None):
+    """The session `rabbit quiz` will serve, given the record so far (unseen first, then weak)."""
+    from pathlib import Path
+
+    from quiz.store import Store
+
+    db = Path(os.environ["RABBIT_HOME"]) / "rabbit.db"
+    record = {k: session.ItemRecord(*v) for k, v in Store().item_records().items()} if db.exists() else None
+    return session.select(bank.load(), day, section, count, seed, only, record)
 
 
-def right_lines(items):
+def right_lines(items, seed):
+    """The right answers, typed by the numbers `--seed SEED` shows the options under."""
     exercises = load_all()
     lines = []
     for q in items:
-        lines += _key_answer(q, exercises)
+        lines += _key_answer(q, exercises, seed)
     return "\n".join(lines) + "\n"
 
 
@@ -38,7 +46,7 @@ def attempts(home):
 
 def test_all_right_answers_piped_exit_0_with_json_summary(rabbit_home):
     items = planned(3, 6, 11)
-    out = quiz(["day3", "--count", "6", "--seed", "11", "--json"], right_lines(items))
+    out = quiz(["day3", "--count", "6", "--seed", "11", "--json"], right_lines(items, 11))
     assert out.returncode == 0, out.stderr[-2000:]
     summary = json.loads(out.stdout)
     assert summary["asked"] == 6 and summary["correct"] == 6 and summary["finished"] is True
@@ -58,7 +66,7 @@ def test_same_seed_same_questions_same_order():
     # nothing answered: the summary is empty but both runs planned the same questions
     assert json.loads(a.stdout)["planned"] == json.loads(b.stdout)["planned"] == 5
     assert first == [q.id for q in planned(3, 5, 42)]
-    c = quiz(["day3", "--count", "5", "--seed", "42", "--json"], right_lines(planned(3, 5, 42)))
+    c = quiz(["day3", "--count", "5", "--seed", "42", "--json"], right_lines(planned(3, 5, 42), 42))
     assert [i["id"] for i in json.loads(c.stdout)["items"]] == first
 
 
@@ -67,7 +75,7 @@ def test_end_of_input_ends_early_and_keeps_what_was_answered(rabbit_home):
     exercises = load_all()
     lines = []
     for q in items[:2]:
-        lines += _key_answer(q, exercises)
+        lines += _key_answer(q, exercises, 7)
     out = quiz(["day3", "--count", "5", "--seed", "7", "--json"], "\n".join(lines) + "\n")
     summary = json.loads(out.stdout)
     assert summary["asked"] == 2 and summary["finished"] is False and summary["planned"] == 5
@@ -80,7 +88,8 @@ def test_invalid_choice_is_asked_again_not_counted(rabbit_home):
     seed = 3
     order = planned(3, 200, seed)
     idx = order.index(q)
-    lines = right_lines(order[:idx]).splitlines() + ["9", "banana", str(q.answer)]
+    lines = right_lines(order[:idx + 1], seed).splitlines()
+    lines = lines[:-1] + ["9", "banana", lines[-1]]
     out = quiz(["day3", "--count", str(idx + 1), "--seed", str(seed), "--json", "--lang", "en"], "\n".join(lines) + "\n")
     summary = json.loads(out.stdout)
     assert summary["asked"] == idx + 1 and summary["correct"] == idx + 1
@@ -90,7 +99,7 @@ def test_invalid_choice_is_asked_again_not_counted(rabbit_home):
 
 def test_full_width_ime_answers_are_accepted():
     items = planned(3, 4, 5)
-    lines = right_lines(items).translate(str.maketrans("0123456789x", "０１２３４５６７８９ｘ"))
+    lines = right_lines(items, 5).translate(str.maketrans("0123456789x", "０１２３４５６７８９ｘ"))
     out = quiz(["day3", "--count", "4", "--seed", "5", "--json"], lines)
     summary = json.loads(out.stdout)
     assert summary["asked"] == 4 and summary["correct"] == 4, out.stderr[-3000:]
@@ -102,13 +111,13 @@ def test_wrong_answer_exit_1_and_missed_serves_it_again(rabbit_home):
     first = next(i for i, q in enumerate(items) if q.type in ("choice", "code"))
     lines = []
     for i, q in enumerate(items):
-        ans = _key_answer(q, exercises)
+        ans = _key_answer(q, exercises, 9)
         if i == first:
             ans = [str(int(ans[0]) % 4 + 1)]
         lines += ans
     out = quiz(["day3", "--count", "3", "--seed", "9", "--json"], "\n".join(lines) + "\n")
     assert out.returncode == 1
-    missed = quiz(["day3", "--missed", "--json"], right_lines([items[first]]))
+    missed = quiz(["day3", "--missed", "--seed", "9", "--json"], right_lines([items[first]], 9))
     summary = json.loads(missed.stdout)
     assert [i["id"] for i in summary["items"]] == [items[first].id]
     assert missed.returncode == 0
@@ -118,7 +127,7 @@ def test_wrong_answer_exit_1_and_missed_serves_it_again(rabbit_home):
 
 def test_section_filter_and_english():
     out = quiz(["day3", "--section", "2", "--count", "3", "--seed", "1", "--lang", "en", "--json"],
-               right_lines(planned(3, 3, 1, section=2)))
+               right_lines(planned(3, 3, 1, section=2), 1))
     summary = json.loads(out.stdout)
     assert {i["section"] for i in summary["items"]} == {2}
     assert "Correct" in out.stderr and "正解" not in out.stderr
@@ -128,7 +137,7 @@ def test_describe_item_takes_answer_then_self_grade(rabbit_home):
     order = planned(3, 500, 13)
     idx = next(i for i, q in enumerate(order) if q.type == "describe")
     q = order[idx]
-    lines = right_lines(order[:idx]).splitlines() + [q.model_answer["en"], "n"]
+    lines = right_lines(order[:idx], 13).splitlines() + [q.model_answer["en"], "n"]
     out = quiz(["day3", "--count", str(idx + 1), "--seed", "13", "--json", "--lang", "en"], "\n".join(lines) + "\n")
     summary = json.loads(out.stdout)
     assert summary["items"][-1] == {"id": q.id, "correct": False, "answer": q.model_answer["en"], "section": q.section}
@@ -147,7 +156,7 @@ def test_ctrl_c_ends_cleanly_and_keeps_answers(rabbit_home, wait_for_attempts):
     env = dict(os.environ)
     proc = subprocess.Popen([sys.executable, "-m", "quiz", "quiz", "day3", "--count", "5", "--seed", "21"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    proc.stdin.write(right_lines(items[:1]))
+    proc.stdin.write(right_lines(items[:1], 21))
     proc.stdin.flush()
     wait_for_attempts(rabbit_home / "rabbit.db", 1, proc=proc)  # the first answer is in the log
     proc.send_signal(signal.SIGINT)
@@ -162,9 +171,11 @@ def test_a_question_changed_since_last_answered_is_flagged(rabbit_home):
     from quiz.store import Attempt, Store
 
     items = planned(3, 2, 17)
-    Store().record(Attempt(items[0].id, "question", True, "1", item_hash="an-older-version"))
-    Store().record(Attempt(items[1].id, "question", True, "1", item_hash=items[1].content_hash))
-    out = quiz(["day3", "--count", "2", "--seed", "17", "--lang", "en"], right_lines(items))
+    # missed last time, so --missed serves exactly these two (a session serves unseen items first)
+    Store().record(Attempt(items[0].id, "question", False, "1", item_hash="an-older-version"))
+    Store().record(Attempt(items[1].id, "question", False, "1", item_hash=items[1].content_hash))
+    order = planned(3, None, 17, only={q.id for q in items})
+    out = quiz(["day3", "--missed", "--seed", "17", "--lang", "en"], right_lines(order, 17))
     assert out.stdout.count("changed since you last answered it") == 1
-    first_card = out.stdout.split("2/2")[0]
-    assert "changed since you last answered it" in first_card
+    cards = out.stdout.split("2/2")
+    assert "changed since you last answered it" in cards[0 if order[0].id == items[0].id else 1]

@@ -37,6 +37,12 @@ L = {
     "model_answer": {"ja": "模範解答", "en": "Model answer"},
     "key_points": {"ja": "ポイント (✔ = あなたの答えに含まれる語句が見つかったもの)", "en": "Key points (✔ = your answer mentions it)"},
     "self_grade": {"ja": "自己採点: 正解にしますか? [y/n]", "en": "Grade yourself: count it as correct? [y/n]"},
+    "self_grade_again": {"ja": "y (はい) か n (いいえ) で答えてください。受け付ける答え: {accepts}",
+                         "en": "Answer y (yes) or n (no). Accepted: {accepts}"},
+    "dont_know_hint": {"ja": "わからないときは ? (パス) で解答と解説を表示", "en": "Type ? (or pass) if you don't know: you'll see the answer and why"},
+    "passed": {"ja": "→ パス (不正解として記録)", "en": "→ Passed (recorded as a miss)"},
+    "bad_count": {"ja": "--count には 1 以上の整数か all を指定してください ({value!r} は使えません)",
+                  "en": "--count takes a positive whole number or all, not {value!r}"},
     "explanation": {"ja": "解説", "en": "Explanation"},
     "summary": {"ja": "結果: {correct}/{asked} 問正解", "en": "Result: {correct}/{asked} correct"},
     "stopped": {"ja": "(途中で終了しました。回答済みの {asked} 問は記録されています)", "en": "(stopped early; the {asked} answered question(s) are recorded)"},
@@ -44,7 +50,8 @@ L = {
     "asked": {"ja": "出題", "en": "Asked"},
     "right": {"ja": "正解", "en": "Correct"},
     "rate": {"ja": "正答率", "en": "Rate"},
-    "replay": {"ja": "同じ問題を同じ順で: rabbit quiz day{day}{opts} --seed {seed}", "en": "Same questions, same order: rabbit quiz day{day}{opts} --seed {seed}"},
+    "replay": {"ja": "この回の再現 (記録が同じなら同じ問題・同じ順): rabbit quiz day{day}{opts} --seed {seed}",
+               "en": "To replay this session (same record, same questions and order): rabbit quiz day{day}{opts} --seed {seed}"},
     "missed_next": {"ja": "間違えた問題だけ復習: rabbit quiz day{day} --missed", "en": "Retry what you missed: rabbit quiz day{day} --missed"},
     "none_found": {"ja": "Day{day}{sec} の問題はありません。セクションは次のとおりです: {sections}", "en": "no questions for Day{day}{sec}. Sections with questions: {sections}"},
     "none_missed": {"ja": "Day{day} で間違えたままの問題はありません。", "en": "Nothing missed in Day{day}."},
@@ -52,6 +59,9 @@ L = {
     "prompt": {"ja": "回答> ", "en": "answer> "},
     "changed": {"ja": "前回の回答後に問題文が変わっています", "en": "this question changed since you last answered it"},
 }
+
+
+DEFAULT_COUNT = 10  # questions in a session unless --count says otherwise
 
 
 def m(_key: str, _lang: str, **kw) -> str:
@@ -92,18 +102,22 @@ def _code_block(ex) -> str:
 def cmd_quiz(
     day: str = typer.Argument(..., help="day1, day2, day3 or day4 (or 1-4)."),
     section: Optional[int] = typer.Option(None, "--section", "-s", help="Only this section (0 = review of the previous day)."),
-    count: Optional[int] = typer.Option(None, "--count", "-n", min=1, help="Ask at most N questions."),
+    count: str = typer.Option(str(DEFAULT_COUNT), "--count", "-n", metavar="N|all",
+                              help=f"Questions in the session (default {DEFAULT_COUNT}): unseen first, then weak "
+                                   "(missed last time, low accuracy), then the rest; all for every question."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Same seed, same questions in the same order."),
     lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_LANG."),
     missed: bool = typer.Option(False, "--missed", help="Only questions whose last answer was wrong."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary at the end (questions go to stderr)."),
 ) -> None:
-    """Take an exam-style quiz: one answer per line; exit 0 all correct, 1 otherwise. / 確認テストと E資格形式の問題。"""
+    """Take an exam-style quiz: one answer per line (? if you don't know); options are shuffled at
+    every attempt; exit 0 all correct, 1 otherwise. / 確認テストと E資格形式の問題 (わからなければ ?)。"""
     from quiz import bank, session
     from quiz.store import Store
 
     lang = pick_lang(lang)
     d = parse_day(day, lang)
+    limit = _parse_count(count, lang)
     questions = bank.load()
     store = Store()
     only = None
@@ -111,7 +125,8 @@ def cmd_quiz(
         only = store.missed_ids()
     if seed is None:
         seed = random.randrange(1, 10**6)
-    items = session.select(questions, d, section, count, seed, only)
+    record = {k: session.ItemRecord(*v) for k, v in store.item_records().items()}
+    items = session.select(questions, d, section, limit, seed, only, record)
     if not items:
         if missed:
             print(m("none_missed", lang, day=d))
@@ -120,16 +135,30 @@ def cmd_quiz(
         print(f"rabbit: {m('none_found', lang, day=d, sec=f' S{section}' if section is not None else '', sections=sections)}",
               file=sys.stderr)
         raise typer.Exit(2)
-    runner = Runner(lang, json_out)
+    runner = Runner(lang, json_out, seed=seed)
     seen = store.last_hashes([q.id for q in items])
     changed = {q.id for q in items if q.id in seen and seen[q.id] != q.content_hash}
     tally, finished = runner.run([Served(q, note=m("changed", lang) if q.id in changed else "") for q in items])
-    opts = (f" --section {section}" if section is not None else "") + (f" --count {count}" if count else "") \
+    opts = (f" --section {section}" if section is not None else "") \
+        + (f" --count {count.strip()}" if count.strip() != str(DEFAULT_COUNT) else "") \
         + (" --missed" if missed else "")
     _summary(runner.console, tally, d, seed, lang, finished, opts)
     if json_out:
         print(json.dumps(tally.summary(len(items), seed, finished), ensure_ascii=False, indent=2))
     raise typer.Exit(0 if tally.asked and tally.correct == tally.asked else 1)
+
+
+def _parse_count(value: str, lang: str) -> int | None:
+    """--count: a positive whole number (full-width digits too), or all (None: no limit)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", value).strip().lower()
+    if text in ("all", "全部", "すべて"):
+        return None
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    print(f"rabbit: {m('bad_count', lang, value=value)}", file=sys.stderr)
+    raise typer.Exit(2)
 
 
 class Served:
@@ -150,7 +179,7 @@ class Runner:
     With `requeue`, a question answered wrongly comes back later in the same run (once).
     """
 
-    def __init__(self, lang: str, json_out: bool = False):
+    def __init__(self, lang: str, json_out: bool = False, seed: int | None = None):
         from rich.console import Console
 
         from quiz.exercises import load_all
@@ -164,6 +193,9 @@ class Runner:
         self.exercises = load_all()
         self.store = Store()
         self.run_id = uuid.uuid4().hex[:12]
+        self.seed = seed if seed is not None else random.randrange(1, 10**6)  # orders the options
+        self.rounds: dict[str, int] = {}  # how often each item was served in this run
+        self.hinted = False
 
     def say(self, body: str, prefix: str = "", style: str = "") -> None:
         """Print plain `body` after a markup `prefix`. In a terminal the text folds at the edge
@@ -219,7 +251,8 @@ class Runner:
     def ask(self, item: Served, n: int, total: int) -> bool:
         from rich.markup import escape
 
-        from quiz import answers
+        from quiz import answers, session
+        from quiz.optrefs import renumber
         from quiz.store import Attempt
 
         lang, console, q = self.lang, self.console, item.question
@@ -237,13 +270,20 @@ class Runner:
         else:
             self.say(text(q.prompt, lang).strip())
             options = list(q.options)
-        for i, opt in enumerate(options, 1):
-            self.say(text(opt, lang), f"  [bold cyan]{i}[/]. ")
+        order: tuple[int, ...] = ()
+        if options:  # shown in a new order at every attempt; judged and recorded by the original number
+            rnd = self.rounds[item.record_id] = self.rounds.get(item.record_id, -1) + 1
+            order = session.option_order(self.seed, q.id, len(options), q.shuffle, rnd)
+        for i, orig in enumerate(order, 1):
+            self.say(text(options[orig - 1], lang), f"  [bold cyan]{i}[/]. ")
         if q.type == "numeric" and q.unit:
             console.print(f"  [dim]({escape(text(q.unit, lang))})[/]")
+        if not self.hinted:  # said once, on the first card of the run
+            self.hinted = True
+            console.print(f"[dim]{escape(m('dont_know_hint', lang))}[/]")
         started = time.monotonic()
         while True:
-            j = answers.judge(q, self._line(), right_option=ex.answer if ex else None)
+            j = answers.judge(q, self._line(), right_option=ex.answer if ex else None, order=order or None)
             if not j.invalid:
                 break
             key = j.invalid.split(":", 1)
@@ -251,23 +291,32 @@ class Runner:
                 console.print(m("invalid_expr", lang, why=key[1] if len(key) > 1 else ""), style="yellow")
             else:
                 console.print(m(f"invalid_{key[0]}", lang, n=len(options)), style="yellow")
-        if j.pending:
+        if j.passed:
+            console.print(m("passed", lang), style="yellow")
+        if j.pending or (j.passed and q.type == "describe"):
             console.print(f"\n[bold]{m('model_answer', lang)}[/]")
             self.say(text(q.model_answer, lang).strip())
             console.print(f"[bold]{m('key_points', lang)}[/]")
             for i, kp in enumerate(q.key_points):
                 mark = "[green]✔[/]" if i in j.hits else "[dim]·[/]"
                 self.say(text(kp, lang), f"  {mark} ")
-            while True:
+            if j.pending:
                 console.print(m("self_grade", lang), markup=False)
+            while j.pending:
                 grade = answers.self_grade(self._line())
-                if grade is not None:
-                    j.correct = grade
-                    break
+                if grade is None:
+                    console.print(m("self_grade_again", lang, accepts=answers.SELF_GRADE_ACCEPTS), style="yellow",
+                                  markup=False)
+                    continue
+                j.correct, j.pending = grade, False
         correct = bool(j.correct)
         detail = dict(item.detail)
         if q.type == "describe":
             detail.update(type=q.type, hits=j.hits)
+        if order and list(order) != sorted(order):  # the answer is the original number; this is what was shown
+            detail.update(order=list(order))
+        if j.passed:
+            detail.update(dont_know=True)
         record_hash = q.content_hash if item.kind == "question" else (ex.content_hash if ex else q.content_hash)
         self.store.record(Attempt(
             item_id=item.record_id, kind=item.kind, correct=correct, answer=j.answer,
@@ -277,24 +326,30 @@ class Runner:
         self.last_answer = j.answer
         if q.type != "describe":
             console.print(f"[bold green]{m('correct', lang)}[/]" if correct else f"[bold red]{m('wrong', lang)}[/]  "
-                          + escape(m("key_is", lang, key=_key_text(q, ex, lang))))
+                          + escape(m("key_is", lang, key=_key_text(q, ex, lang, order))))
         if ex is not None and not correct:
             mis = _option_misconception(ex, j.answer)
             if mis:
                 console.print(f"[yellow]{m('misconception', lang)}[/] {escape(text(mis.feedback, lang)).strip()}")
-        expl = text(q.explanation, lang) or (text(ex.explanation, lang) if ex else "")
+        expl = renumber(text(q.explanation, lang) or (text(ex.explanation, lang) if ex else ""), order)
         if expl:
             self.say(expl.strip(), f"[dim]{m('explanation', lang)}:[/] ")
         return correct
 
 
-def _key_text(q, ex, lang: str) -> str:
+def _key_text(q, ex, lang: str, order: tuple[int, ...] = ()) -> str:
+    """The key, numbered as the options were shown."""
+    from quiz.session import shown_number
+
+    def shown(a: int) -> int:
+        return shown_number(order, a) if order else a
+
     if ex is not None:
-        return f"{ex.answer}. {ex.right_option}"
+        return f"{shown(ex.answer)}. {ex.right_option}"
     if q.type == "choice":
-        return f"{q.answer}. {text(q.options[q.answer - 1], lang)}"
+        return f"{shown(q.answer)}. {text(q.options[q.answer - 1], lang)}"
     if q.type == "multi":
-        return ", ".join(f"{a}. {text(q.options[a - 1], lang)}" for a in q.answer)
+        return ", ".join(f"{shown(a)}. {text(q.options[a - 1], lang)}" for a in sorted(q.answer, key=shown))
     if q.type == "numeric":
         return "×".join(str(a) for a in q.answer) if isinstance(q.answer, list) else f"{q.answer:g}"
     if q.type == "text":
