@@ -311,11 +311,28 @@ def test_deep_recursion(limit, reasons):
 
 # -- processes -------------------------------------------------------------------------------------
 def _host_processes():
-    return sum(1 for p in os.listdir("/proc") if p.isdigit())
+    """How many live processes descend from this test process (boxes, their workers and whatever
+    they fork): the machine's other processes come and go and must not count."""
+    children = {}
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                with open(f"/proc/{p}/stat") as f:
+                    fields = f.read().rpartition(")")[2].split()
+            except OSError:  # it ended while we looked
+                continue
+            if fields[0] not in ("Z", "X"):
+                children.setdefault(int(fields[1]), []).append(int(p))
+    count, todo = 0, [os.getpid()]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        count += len(kids)
+        todo += kids
+    return count
 
 
 class _Watcher(threading.Thread):
-    """Samples the host's /proc while the box runs: the process count, and processes by a token."""
+    """Samples the host's /proc while the box runs: our descendants' count, and processes by a token."""
 
     def __init__(self, token=None):
         super().__init__(daemon=True)
@@ -692,12 +709,17 @@ def test_two_boxes_graded_side_by_side_cannot_talk(mode):
     """)
     talker = source(WRONG, f"""
         import socket, time
-        time.sleep(0.5)
-        try:
-            socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).connect("\\0{name}")
-            print("REACHED THE OTHER BOX")
-        except OSError as e:
-            print("cannot reach:", type(e).__name__)
+        deadline = time.monotonic() + 2.5  # keeps trying while the listener listens (3 s)
+        while True:
+            try:
+                socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).connect("\\0{name}")
+                print("REACHED THE OTHER BOX")
+                break
+            except OSError as e:
+                if time.monotonic() > deadline:
+                    print("cannot reach:", type(e).__name__)
+                    break
+                time.sleep(0.05)
     """)
     with box.private_worker(2) as path:
         assert path is not None

@@ -204,40 +204,61 @@ def test_grade_an_empty_directory(tmp_path):
     assert json.loads(rabbit(["grade", str(tmp_path / "empty"), "-e", "lstm", "--json"]).stdout) == []
 
 
-def _private_workers():
-    found = []
+def _private_workers(grade_pid):
+    """pid -> argv of the live processes of the private worker that the `rabbit grade` with this pid
+    started: the worker and its forks carry its socket name, which holds that pid. Other processes
+    on the machine (another test's or another user's `rabbit grade`) do not count."""
+    token = b"@rabbit-grade-%d-" % grade_pid
+    found = {}
     for p in os.listdir("/proc"):
-        if p.isdigit():
-            try:
-                with open(f"/proc/{p}/cmdline", "rb") as f:
-                    if b"rabbit-grade-" in f.read():
-                        found.append(int(p))
-            except OSError:
-                pass
+        if not p.isdigit():
+            continue
+        try:
+            with open(f"/proc/{p}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+            if not any(a.startswith(token) for a in argv):
+                continue
+            with open(f"/proc/{p}/stat") as f:
+                if f.read().rpartition(")")[2].split()[0] in ("Z", "X"):  # exited, not yet reaped
+                    continue
+        except OSError:  # it ended while we looked
+            continue
+        found[int(p)] = argv
     return found
+
+
+def _wait_until_gone(grade_pid, message, timeout=20):
+    deadline = time.monotonic() + timeout
+    while _private_workers(grade_pid):
+        assert time.monotonic() < deadline, f"{message}: {sorted(_private_workers(grade_pid))}"
+        time.sleep(0.05)
 
 
 def test_the_private_worker_is_stopped_at_the_end(tmp_path):
     make_class(tmp_path / "class")
-    assert rabbit(["grade", str(tmp_path / "class"), "-e", "lstm", "--jobs", "3"]).returncode == 0
-    assert _private_workers() == []
+    proc = subprocess.Popen([sys.executable, "-m", "quiz", "grade", str(tmp_path / "class"), "-e", "lstm", "--jobs", "3"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert proc.wait(timeout=120) == 0
+    _wait_until_gone(proc.pid, "the private worker outlived rabbit grade", timeout=10)
 
 
 def test_the_private_worker_ends_with_a_killed_rabbit_grade(tmp_path):
     make_class(tmp_path / "class", {"slow.py": filled("__import__('time').sleep(60)")})
     proc = subprocess.Popen([sys.executable, "-m", "quiz", "grade", str(tmp_path / "class"), "-e", "lstm"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while not _private_workers():
-        assert time.monotonic() < deadline, "the private worker never started"
-        time.sleep(0.05)
-    time.sleep(0.5)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    deadline = time.monotonic() + 10
-    while _private_workers():
-        assert time.monotonic() < deadline, "the private worker outlived rabbit grade"
-        time.sleep(0.1)
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # until the private worker is up and serving (it answers a ping on its socket)
+            workers = _private_workers(proc.pid)
+            sockets = {a.decode() for argv in workers.values() for a in argv if a.startswith(b"@rabbit-grade-")}
+            if any(box.ping(s) for s in sockets):
+                break
+            assert proc.poll() is None and time.monotonic() < deadline, "the private worker never came up"
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    _wait_until_gone(proc.pid, "the private worker outlived rabbit grade", timeout=10)
 
 
 def test_progress_is_shown_on_a_terminal_only(monkeypatch):
