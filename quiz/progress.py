@@ -95,7 +95,9 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
         "streak": _streak(streak_days, today),
         "activity": activity,
         "changed_items": changed,
-        "readiness": _readiness(store, items, sections, exam_date, now) if exam_date else None,
+        # a date that has passed gets no forecast (it would promise the recall of today)
+        "readiness": _readiness(store, items, sections, exam_date, now) if exam_date and exam_date >= today else None,
+        "exam_date_passed": exam_date.isoformat() if exam_date and exam_date < today else None,
         "half_life_days": HALF_LIFE_DAYS,
     }
 

@@ -37,6 +37,10 @@ L = {
     "review_done": {"ja": "復習: {correct}/{asked} 問正解", "en": "Review: {correct}/{asked} correct"},
     "changed_note": {"ja": "前回の回答後に問題文が変わっています", "en": "this question changed since you last answered it"},
     "bad_date": {"ja": "日付は YYYY-MM-DD で指定してください: {got!r}", "en": "give the date as YYYY-MM-DD, got {got!r}"},
+    "past_date": {"ja": "試験日 {date} は過去の日付です (今日は {today})。今日以降の日付を指定してください: {fix} YYYY-MM-DD",
+                  "en": "the exam date {date} is in the past (today is {today}). Give today or a later date: {fix} YYYY-MM-DD"},
+    "date_passed": {"ja": "設定された試験日 {date} は過ぎたので、試験日に向けた予測は表示しません。次の試験日を設定するには: rabbit config exam-date YYYY-MM-DD (消すには --clear)",
+                    "en": "Your exam date {date} has passed, so there is no forecast. Set the next one with: rabbit config exam-date YYYY-MM-DD (or --clear)"},
     "date_set": {"ja": "試験日を {date} に設定しました。", "en": "Exam date set to {date}."},
     "date_cleared": {"ja": "試験日の設定を消しました。", "en": "Exam date cleared."},
     "date_none": {"ja": "試験日は未設定です。", "en": "No exam date set."},
@@ -50,13 +54,18 @@ def m(_key: str, _lang: str, **kw) -> str:
     return L[_key][_lang].format(**kw)
 
 
-def _parse_date(value: str, lang: str) -> date:
+def _parse_exam_date(value: str, lang: str, fix: str) -> date:
+    """An exam date: YYYY-MM-DD (full-width digits too), today or later (`fix` says where to give it)."""
     from quiz.answers import nfkc
 
     try:
-        return date.fromisoformat(nfkc(value))
+        when = date.fromisoformat(nfkc(value).strip())
     except ValueError:
         _usage(m("bad_date", lang, got=value))
+    today = date.today()
+    if when < today:
+        _usage(m("past_date", lang, date=when.isoformat(), today=today.isoformat(), fix=fix))
+    return when
 
 
 def _bar(frac: float | None, width: int = 10) -> str:
@@ -84,7 +93,7 @@ def cmd_stats(
     lang = pick_lang(lang)
     d = parse_day(day, lang) if day is not None else None
     store = Store()
-    when = _parse_date(exam_date, lang) if exam_date else None
+    when = _parse_exam_date(exam_date, lang, "--exam-date") if exam_date else None
     if when is None:
         saved = store.get_config("exam_date")
         when = date.fromisoformat(saved) if saved else None
@@ -139,6 +148,8 @@ def _render_stats(stats: dict, lang: str, day: int | None) -> None:
         console.print(m("readiness", lang, date=readiness["exam_date"], days=readiness["days_left"],
                         n=readiness["practised_items"], p=_pct(readiness["overall"])))
         console.print(m("caveat", lang), style="dim")
+    elif stats.get("exam_date_passed"):
+        console.print(m("date_passed", lang, date=stats["exam_date_passed"]), style="yellow")
     else:
         console.print(m("no_exam_date", lang), style="dim")
 
@@ -303,7 +314,7 @@ def cmd_exam_date(
         saved = store.get_config("exam_date")
         print(saved if saved else m("date_none", lang))
     else:
-        when = _parse_date(value, lang)
+        when = _parse_exam_date(value, lang, "rabbit config exam-date")
         store.set_config("exam_date", when.isoformat())
         print(m("date_set", lang, date=when.isoformat()))
 
