@@ -128,34 +128,41 @@ def test_installed_script_works_from_any_directory(rabbit_exe, tmp_path, rabbit_
     assert version.returncode == 0 and version.stdout.startswith("rabbit ")
 
 
-def test_watch_regrades_on_save_and_stops_cleanly(rabbit_home):
+def test_watch_regrades_on_save_and_stops_cleanly(rabbit_home, wait_for_attempts):
     import os
     import signal
+    import threading
     import time
 
-    env = dict(os.environ, RABBIT_LANG="en")
+    env = dict(os.environ, RABBIT_LANG="en", PYTHONUNBUFFERED="1")  # each verdict reaches the pipe at once
     proc = subprocess.Popen([sys.executable, "-m", "quiz", "watch", "lstm", "--interval", "0.1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    copy = rabbit_home / "exercises" / "lstm.py"
-    deadline = time.monotonic() + 20
-    while not copy.exists():
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    time.sleep(1.0)  # the first grading (blank not filled) happens
-    text = copy.read_text(encoding="utf-8").replace("___け___", RIGHT)
-    copy.write_text(text, encoding="utf-8")
-    os.utime(copy, (time.time() + 5, time.time() + 5))
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        db = rabbit_home / "rabbit.db"
-        if db.exists() and sqlite3.connect(db).execute("SELECT count(*) FROM attempts WHERE correct = 1").fetchone()[0]:
-            break
-        time.sleep(0.1)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=20)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    chunks, first_verdict = [], threading.Event()
+
+    def read():
+        for line in proc.stdout:
+            chunks.append(line)
+            if "blank (け) is not filled in yet" in line:
+                first_verdict.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert first_verdict.wait(60), "watch never graded the unfilled copy:\n" + "".join(chunks)
+        copy = rabbit_home / "exercises" / "lstm.py"
+        text = copy.read_text(encoding="utf-8").replace("___け___", RIGHT)
+        copy.write_text(text, encoding="utf-8")
+        os.utime(copy, (time.time() + 5, time.time() + 5))
+        wait_for_attempts(rabbit_home / "rabbit.db", 1, where="correct = 1", proc=proc)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+        reader.join(timeout=20)  # the rest of stdout, up to its end
+        err = proc.stderr.read()
+        proc.stdin.close()
+    out = "".join(chunks)
     assert proc.returncode == 0, err
-    assert "blank (け) is not filled in yet" in out
-    assert "Passed" in out
+    assert "blank (け) is not filled in yet" in out and "Passed" in out
     assert "Traceback" not in err
 
 

@@ -42,8 +42,12 @@ def _worker_pid(path):
 
 
 def test_a_dead_worker_falls_back_to_a_cold_run_and_restarts(warm_worker):
-    os.kill(_worker_pid(warm_worker), signal.SIGKILL)
-    time.sleep(0.2)
+    pid = _worker_pid(warm_worker)
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 15
+    while _alive(pid):  # it is gone before the next submission looks for it
+        assert time.monotonic() < deadline, "the killed worker did not exit"
+        time.sleep(0.02)
     assert grade(RIGHT).passed  # graded cold, and a new worker is started
     assert not grade("forget_gate * c").passed
     deadline = time.monotonic() + 20
