@@ -19,7 +19,8 @@ GENERATORS = {"randn", "uniform", "value", "onehot", "tree"}
 class Misconception:
     answers: tuple[str, ...]
     error: str | None
-    feedback: dict
+    feedback: dict  # said when the learner's answer is one of `answers`
+    error_feedback: dict | None = None  # said when only `error` matched: nothing about the rest
 
 
 @dataclass(frozen=True)
@@ -100,15 +101,21 @@ def parse(path: Path, raw, problems: list[Problem], templates: Path) -> Exercise
             if not isinstance(m, dict) or "feedback" not in m or not ({"answers", "error"} & set(m)):
                 problems.append(Problem(path, mline, where, "expected answers and/or error, and feedback"))
                 continue
-            extra = set(m) - {"answers", "error", "feedback"}
+            extra = set(m) - {"answers", "error", "feedback", "error_feedback"}
             if extra:
                 problems.append(Problem(path, mline, where, f"unknown field {sorted(extra)[0]}"))
             check_text(m["feedback"], problems, path, mline, f"{where}.feedback")
+            if m.get("error") is not None and "error_feedback" not in m:
+                problems.append(Problem(path, mline, f"{where}.error_feedback", "missing: what to say when only "
+                                        "the error matched (it must not assume the rest of the answer is right)"))
+            elif "error_feedback" in m:
+                check_text(m["error_feedback"], problems, path, mline, f"{where}.error_feedback")
             answers = m.get("answers") or []
             if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
                 problems.append(Problem(path, mline, f"{where}.answers", "expected a list of expressions"))
                 answers = []
-            misconceptions.append(Misconception(tuple(answers), m.get("error"), dict(m["feedback"])))
+            error_feedback = dict(m["error_feedback"]) if isinstance(m.get("error_feedback"), dict) else None
+            misconceptions.append(Misconception(tuple(answers), m.get("error"), dict(m["feedback"]), error_feedback))
     template = templates / str(raw["template"])
     if not template.is_file():
         problems.append(Problem(path, line("template"), "template", f"no template file {template.name} in {templates}"))
@@ -192,14 +199,15 @@ def _to_json(ex: Exercise) -> dict:
 
 def _from_json(d: dict) -> Exercise:
     d["template"], d["path"] = Path(d["template"]), Path(d["path"])
-    d["misconceptions"] = tuple(Misconception(tuple(m["answers"]), m["error"], m["feedback"]) for m in d["misconceptions"])
+    d["misconceptions"] = tuple(Misconception(tuple(m["answers"]), m["error"], m["feedback"], m.get("error_feedback"))
+                                for m in d["misconceptions"])
     for key in ("options", "hints"):
         d[key] = tuple(d[key])
     return Exercise(**d)
 
 
 def _fingerprint(directory: Path, templates: Path) -> str:
-    h = hashlib.sha256(b"exercises-v1")
+    h = hashlib.sha256(b"exercises-v2")
     for path in sorted(directory.glob("*.yaml")) + sorted(templates.glob("*.py")):
         h.update(str(path).encode())
         h.update(path.read_bytes())

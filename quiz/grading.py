@@ -11,10 +11,12 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-from quiz import box, casecache, npyio
+from quiz import box, casecache, ime, npyio
 from quiz.exercises import Exercise, Misconception
 
 MARKER = re.compile(r"___([^\W\d_][^\W_]*?)___")
+# what a learner types for "option 3" (after NFKC: ３ → 3, ③ → 3, ⑶ → (3), （3） → (3))
+OPTION = re.compile(r"(?:option|選択肢|no\.?)?\s*[(\[]?\s*(\d{1,3})\s*[)\]]?\s*\.?", re.IGNORECASE)
 
 
 @dataclass
@@ -44,9 +46,12 @@ class Verdict:
     error: str = ""
     answer: str | None = None
     misconception: Misconception | None = None
+    misconception_by: str = ""  # "answer": the answer is a known wrong one; "error": only its exception matched
     output: str = ""
     seconds: float = 0.0
     isolation: str = ""  # what the box ran under: "namespaces", or "rlimits: <why not>"
+    option: int | None = None  # the answer was given as this option number (the answer is its code)
+    stray: list[ime.StrayChar] = field(default_factory=list)  # characters Python rejects (reason "load")
 
     @property
     def passed_cases(self) -> int:
@@ -62,6 +67,35 @@ class Verdict:
 class AnswerError(ValueError):
     """An --answer that is not one Python expression."""
 
+    def __init__(self, msg: str, stray: list[ime.StrayChar] | None = None):
+        super().__init__(msg)
+        self.stray = stray or []
+
+
+class OptionError(AnswerError):
+    """An --answer that is an option number the exercise does not have."""
+
+    def __init__(self, number: int):
+        super().__init__(f"no option {number}")
+        self.number = number
+
+
+def option_number(ex: Exercise, answer: str) -> int | None:
+    """The option `answer` names by its number (3, ３, (3), ③), or None for an expression.
+
+    An exercise whose options are themselves numbers keeps them as expressions.
+    """
+    text = normalise_answer(answer)
+    if any(normalise_answer(o) == text for o in ex.options):
+        return None
+    m = OPTION.fullmatch(text)
+    if not m:
+        return None
+    number = int(m.group(1))
+    if not 1 <= number <= len(ex.options):
+        raise OptionError(number)
+    return number
+
 
 def normalise_answer(text: str) -> str:
     """IME input arrives full-width: NFKC turns ＊ into *, （ into (, and so on."""
@@ -76,7 +110,7 @@ def fill(ex: Exercise, answer: str) -> str:
     try:
         ast.parse(answer, mode="eval")
     except SyntaxError as e:
-        raise AnswerError(e.msg) from None
+        raise AnswerError(e.msg, ime.find(answer)[0]) from None
     return ex.template.read_text(encoding="utf-8").replace(ex.marker, f"({answer})")
 
 
@@ -123,16 +157,31 @@ def _shape_key(expr: str) -> str | None:
         return None
 
 
-def match_misconception(ex: Exercise, answer: str | None, errors: list[str]) -> Misconception | None:
+def find_misconception(ex: Exercise, answer: str | None, errors: list[str]) -> tuple[Misconception, str] | None:
+    """The known mistake and how it was recognised: "answer" (by its syntax tree) or "error" only.
+
+    An "error" match says nothing about the rest of the answer: its feedback is error_feedback.
+    """
     key = _shape_key(answer) if answer else None
     if key is not None:
         for m in ex.misconceptions:
             if any(_shape_key(a) == key for a in m.answers):
-                return m
+                return m, "answer"
     for m in ex.misconceptions:
         if m.error and any(m.error in e for e in errors):
-            return m
+            return m, "error"
     return None
+
+
+def match_misconception(ex: Exercise, answer: str | None, errors: list[str]) -> Misconception | None:
+    found = find_misconception(ex, answer, errors)
+    return found[0] if found else None
+
+
+def _name_misconception(verdict: Verdict, ex: Exercise, errors: list[str]) -> None:
+    found = find_misconception(ex, verdict.answer, errors)
+    if found:
+        verdict.misconception, verdict.misconception_by = found
 
 
 def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limits = box.Limits(),
@@ -148,6 +197,13 @@ def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limi
     if blanks:
         verdict.reason = "blank"
         verdict.error = blanks[0]
+        return verdict
+    stray, first_error = ime.find(source)
+    if stray:  # the box would only fail to compile it: say which characters, without running it
+        verdict.reason = "load"
+        verdict.error = first_error
+        verdict.stray = stray
+        _name_misconception(verdict, ex, [])
         return verdict
 
     prepared: dict = {}
@@ -166,7 +222,7 @@ def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limi
     problem = _box_problem(run)
     if problem:
         verdict.reason = problem
-        verdict.misconception = match_misconception(ex, answer, [])
+        _name_misconception(verdict, ex, [])
         return verdict
     try:
         statuses, actual = _read_result(run.result)
@@ -176,7 +232,7 @@ def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limi
     if len(statuses) == 1 and statuses[0].get("stage") == "load":
         verdict.reason = "load"
         verdict.error = str(statuses[0].get("error", ""))
-        verdict.misconception = match_misconception(ex, answer, [verdict.error])
+        _name_misconception(verdict, ex, [verdict.error])
         return verdict
     if len(statuses) != len(bundle.case_names):
         verdict.reason = "garbled"
@@ -197,7 +253,7 @@ def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limi
                 break
     verdict.passed = not verdict.failed
     if not verdict.passed:
-        verdict.misconception = match_misconception(ex, answer, errors)
+        _name_misconception(verdict, ex, errors)
     return verdict
 
 

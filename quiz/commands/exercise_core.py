@@ -66,6 +66,8 @@ def status_of(ex, statuses: dict) -> str:
 
 def render_verdict(verdict, ex, lang: str) -> None:
     n = verdict.cases
+    if verdict.option:
+        say(t("chosen_option", lang, n=verdict.option, code=verdict.answer), "bold")
     if verdict.passed:
         say(f"✔ {t('passed', lang, name=ex.name, n=n, seconds=verdict.seconds)}", "bold", "green")
         return
@@ -83,6 +85,11 @@ def feedback_lines(verdict, ex, lang: str) -> list[str]:
     elif verdict.reason == "load":
         lines.append(t("load", lang))
         lines.extend("  " + s for s in verdict.error.splitlines())
+        if verdict.stray:
+            from quiz import ime
+
+            lines.append(ime.heading(lang))
+            lines.extend("  " + ime.message(s, lang) for s in verdict.stray)
     elif verdict.reason:
         lines.append(t(verdict.reason, lang))
     shown = verdict.failed[:2]
@@ -105,8 +112,11 @@ def feedback_lines(verdict, ex, lang: str) -> list[str]:
             lines.append("  " + t("hint_" + c.hint, lang))
     if len(verdict.failed) > len(shown):
         lines.append(t("more_failures", lang, n=len(verdict.failed) - len(shown)))
-    if verdict.misconception:
-        lines.append(t("misconception", lang) + " " + text(verdict.misconception.feedback, lang).strip())
+    m = verdict.misconception
+    if m and verdict.misconception_by == "error" and m.error_feedback:
+        lines.append(t("misconception", lang) + " " + text(m.error_feedback, lang).strip())
+    elif m and verdict.misconception_by != "error":
+        lines.append(t("misconception", lang) + " " + text(m.feedback, lang).strip())
     if verdict.output.strip():
         lines.append(t("learner_output", lang))
         lines.extend("  " + s for s in verdict.output.strip().splitlines()[:20])
@@ -121,11 +131,17 @@ def submit(name: str, file: Path | None = None, answer: str | None = None, json_
     ex = _get(name, lang)
     if file is not None and answer is not None:
         _usage(t("both_file_answer", lang))
+    option = None
     if answer is not None:
         try:
+            option = grading.option_number(ex, answer)
+            if option:
+                answer = ex.options[option - 1]
             source = grading.fill(ex, answer)
+        except grading.OptionError as e:
+            _usage(t("no_option", lang, number=e.number, count=len(ex.options), name=ex.name))
         except grading.AnswerError as e:
-            _usage(t("bad_answer", lang, error=e))
+            _usage(_bad_answer(e, ex, lang))
         given = grading.normalise_answer(answer)
     else:
         path = file if file is not None else learner_copy(ex)
@@ -141,6 +157,7 @@ def submit(name: str, file: Path | None = None, answer: str | None = None, json_
     except OSError as e:  # no temporary directory, no processes left...: the machine, not the learner
         _usage(f"could not start the grading box ({e.strerror or e}). "
                "The disk may be full or the temporary directory unusable; nothing was recorded.")
+    verdict.option = option
     recorded = verdict.reason != "blank"
     if recorded:
         record(ex, verdict)
@@ -156,14 +173,24 @@ def submit(name: str, file: Path | None = None, answer: str | None = None, json_
     return 0 if verdict.passed else 1
 
 
+def _bad_answer(e, ex, lang: str) -> str:
+    from quiz import ime
+
+    lines = [t("bad_answer", lang, error=e, name=ex.name)]
+    lines.extend("  " + ime.message(s, lang, in_answer=True) for s in e.stray)
+    return "\n".join(lines)
+
+
 def record(ex, verdict) -> None:
     from quiz.store import Attempt
 
+    detail = {"passed_cases": verdict.passed_cases, "cases": verdict.cases, "reason": verdict.reason,
+              "failed": [c.name for c in verdict.failed]}
+    if verdict.option:  # the answer column holds the option's code; this says it came as a number
+        detail["option"] = verdict.option
     _store().record(Attempt(
         item_id=ex.id, kind="exercise", correct=verdict.passed, answer=verdict.answer,
-        duration_ms=int(verdict.seconds * 1000), item_hash=ex.content_hash,
-        detail={"passed_cases": verdict.passed_cases, "cases": verdict.cases, "reason": verdict.reason,
-                "failed": [c.name for c in verdict.failed]},
+        duration_ms=int(verdict.seconds * 1000), item_hash=ex.content_hash, detail=detail,
     ))
 
 
