@@ -110,3 +110,188 @@ def test_a_grade_worker_s_next_box_holds_nothing_of_the_last_submission(jobs):
     with box.private_worker(jobs) as path:
         assert path is not None
         _no_secret_after(path, rounds=2 * jobs + 1)
+
+
+# -- class 2: no kernel object carries data from one box to another -----------------------------
+# Each channel: `send(token, hold)` leaves the token somewhere, holding it for `hold` seconds;
+# `receive(name)` looks for it for up to `wait` seconds. Both print what happened, never raise.
+HOLD = 3.0
+LOCK_BASE = 1 << 40  # lock offsets far past the end of the file
+
+CHANNELS = {
+    "record lock": f"""
+        import fcntl, os, struct, time
+        def _flock(kind, start, length):
+            return struct.pack("hhqqi4x", kind, 0, start, length, 0)
+        def send(token, hold):
+            fd = os.open("/etc/os-release", os.O_RDONLY)
+            fcntl.fcntl(fd, fcntl.F_SETLK, _flock(fcntl.F_RDLCK, {LOCK_BASE} + int(token[:6], 16), 1))
+            return fd
+        def receive(token, wait):
+            fd = os.open("/etc/os-release", os.O_RDONLY)
+            end = time.monotonic() + wait
+            while True:
+                got = fcntl.fcntl(fd, fcntl.F_GETLK, _flock(fcntl.F_WRLCK, {LOCK_BASE}, 1 << 24))
+                kind, _, start = struct.unpack("hhqqi4x", got)[:3]
+                if kind != fcntl.F_UNLCK:
+                    return "%06x" % (start - {LOCK_BASE})
+                if time.monotonic() > end:
+                    return None
+                time.sleep(0.02)
+    """,
+    "user keyring": """
+        import ctypes, platform, time
+        _libc = ctypes.CDLL(None, use_errno=True)
+        _libc.syscall.restype = ctypes.c_long
+        _ADD, _KEYCTL = {"x86_64": (248, 250), "aarch64": (217, 219)}[platform.machine()]
+        def send(token, hold):
+            for ring in (-4, -3, -5):  # user, session, user session keyrings
+                _libc.syscall(_ADD, b"user", b"rabbit-collude", token.encode(), 32, ring)
+        def receive(token, wait):
+            end = time.monotonic() + wait
+            while True:
+                for ring in (-4, -3, -5):
+                    key = _libc.syscall(_KEYCTL, 10, ring, b"user", b"rabbit-collude", 0)  # KEYCTL_SEARCH
+                    if key > 0:
+                        buf = ctypes.create_string_buffer(64)
+                        n = _libc.syscall(_KEYCTL, 11, ctypes.c_long(key), buf, 64)  # KEYCTL_READ
+                        return buf.raw[:max(0, min(n, 64))].decode(errors="replace")
+                if time.monotonic() > end:
+                    return None
+                time.sleep(0.02)
+    """,
+    "SysV IPC": """
+        import ctypes, struct, time
+        _libc = ctypes.CDLL(None, use_errno=True)
+        _KEY = 0x52424954
+        def send(token, hold):
+            q = _libc.msgget(_KEY, 0o1600)  # IPC_CREAT | 0600
+            if q < 0:
+                raise OSError(ctypes.get_errno(), "msgget")
+            message = struct.pack("l", 1) + token.encode()
+            _libc.msgsnd(q, message, len(token), 0o4000)  # IPC_NOWAIT
+        def receive(token, wait):
+            end = time.monotonic() + wait
+            while True:
+                q = _libc.msgget(_KEY, 0)
+                if q >= 0:
+                    buf = ctypes.create_string_buffer(64)
+                    n = _libc.msgrcv(q, buf, 56, 0, 0o4000)
+                    return buf.raw[8:8 + max(n, 0)].decode(errors="replace")
+                if time.monotonic() > end:
+                    return None
+                time.sleep(0.02)
+    """,
+    "files in /dev/shm, /tmp and the working directory's parent": """
+        import glob, os, time
+        _PLACES = ("/dev/shm", "/tmp", "/var/tmp", os.path.dirname(os.getcwd()))
+        def send(token, hold):
+            for place in _PLACES:
+                try:
+                    with open(os.path.join(place, "rabbit-collude-" + token), "w") as f:
+                        f.write(token)
+                except OSError:
+                    pass
+        def receive(token, wait):
+            end = time.monotonic() + wait
+            while True:
+                for place in _PLACES:
+                    for path in glob.glob(os.path.join(place, "*", "rabbit-collude-*")) + glob.glob(os.path.join(place, "rabbit-collude-*")):
+                        return path.rsplit("-", 1)[1]
+                if time.monotonic() > end:
+                    return None
+                time.sleep(0.02)
+    """,
+}
+
+_SENDER = """
+import time
+try:
+    _kept = send(TOKEN, HOLD)
+    print("SENT")
+except OSError as e:
+    print("could not send:", type(e).__name__)
+_end = time.monotonic() + HOLD
+while time.monotonic() < _end:
+    time.sleep(0.02)
+"""
+_RECEIVER = """
+try:
+    print("GOT", receive(TOKEN, WAIT))
+except OSError as e:
+    print("could not receive:", type(e).__name__)
+"""
+
+
+def _sender(channel, token, hold):
+    return source(WRONG, textwrap.dedent(CHANNELS[channel]) + f"\nTOKEN = {token!r}\nHOLD = {hold}\n" + _SENDER)
+
+
+def _receiver(channel, wait):
+    # the receiver knows the channel, not the token: it must find the sender's
+    return source(WRONG, textwrap.dedent(CHANNELS[channel]) + f"\nTOKEN = '000000'\nWAIT = {wait}\n" + _RECEIVER)
+
+
+def _got(verdict):
+    line = next((l for l in verdict.output.splitlines() if l.startswith(("GOT", "could not receive"))), None)
+    assert line is not None, f"the receiver did not run: {verdict.output!r} {verdict.error}"
+    return line
+
+
+SLOW = box.Limits(cpu_seconds=6, wall_seconds=10)
+
+
+@pytest.mark.parametrize("channel", list(CHANNELS))
+def test_two_boxes_side_by_side_share_no_kernel_object(channel):
+    token = uuid.uuid4().hex[:6]
+    with box.private_worker(2) as path:
+        assert path is not None
+        sender, receiver = _sender(channel, token, HOLD), _receiver(channel, HOLD)
+        results = {}
+
+        def run(key, src):
+            results[key] = grading.grade(lstm(), src, worker=path, limits=SLOW)
+
+        threads = [threading.Thread(target=run, args=("sender", sender)),
+                   threading.Thread(target=run, args=("receiver", receiver))]
+        for t in threads:
+            t.start()
+        host = _host_sees_lock() if channel == "record lock" else None
+        for t in threads:
+            t.join()
+    assert token not in _got(results["receiver"]), f"a box read another box's {channel}"
+    assert host is None, f"a host process read a box's lock: {host}"
+    assert all(not v.passed for v in results.values())
+    if NAMESPACES:
+        assert all(v.isolation == "namespaces" for v in results.values())
+
+
+def _host_sees_lock():
+    """While the sender box holds its lock (if it could take one): what an ordinary host process sees."""
+    fd = os.open("/etc/os-release", os.O_RDONLY)
+    try:
+        end = time.monotonic() + HOLD
+        while time.monotonic() < end:
+            got = fcntl.fcntl(fd, fcntl.F_GETLK, struct.pack("hhqqi4x", fcntl.F_WRLCK, 0, LOCK_BASE, 1 << 24, 0))
+            kind, _, start = struct.unpack("hhqqi4x", got)[:3]
+            if kind != fcntl.F_UNLCK:
+                return "%06x" % (start - LOCK_BASE)
+            time.sleep(0.02)
+        return None
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize("channel", list(CHANNELS))
+@pytest.mark.parametrize("where", ["warm", "grade"])
+def test_a_later_box_finds_nothing_an_earlier_one_left(channel, where, request):
+    token = uuid.uuid4().hex[:6]
+    if where == "warm":
+        worker = request.getfixturevalue("warm_worker")
+        results = [grade(_sender(channel, token, 0), worker), grade(_receiver(channel, 0), worker)]
+    else:
+        with box.private_worker(1) as worker:
+            assert worker is not None
+            results = [grade(_sender(channel, token, 0), worker), grade(_receiver(channel, 0), worker)]
+    assert token not in _got(results[1]), f"a later box read an earlier box's {channel}"
+    assert not any(v.passed for v in results)
