@@ -8,8 +8,17 @@ LANGS = ("ja", "en")
 
 
 def pick_lang(flag: str | None = None) -> str:
-    lang = (flag or os.environ.get("RABBIT_LANG") or "ja").strip().lower()
-    return lang if lang in LANGS else "ja"
+    """--lang, else RABBIT_LANG, else ja. Anything else is a usage error (exit 2), in both languages
+    since we cannot know which one the learner reads."""
+    import sys
+
+    source, value = ("--lang", flag) if flag is not None else ("RABBIT_LANG", os.environ.get("RABBIT_LANG"))
+    lang = (value or "").strip().lower() or "ja"
+    if lang in LANGS:
+        return lang
+    print(f"rabbit: {source} は ja (日本語) か en (English) です: {value!r} / "
+          f"{source} must be ja (Japanese) or en (English), got {value!r}", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def text(value: dict | str, lang: str) -> str:

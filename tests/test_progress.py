@@ -153,7 +153,7 @@ def test_import_rejects_a_bad_file_whole(tmp_path):
         {"uid": "b", "item_id": "d3.s1.x", "kind": "question", "correct": "maybe", "answered_at": "2026-01-01T00:00:00+00:00"},
     ]}), encoding="utf-8")
     result = rabbit("import", str(bad))
-    assert result.exit_code == 2 and "row 2" in result.stderr and "correct" in result.stderr
+    assert result.exit_code == 2 and "2 件目" in result.stderr and "correct" in result.stderr
     assert stats()["total_attempts"] == 0
     assert rabbit("import", str(tmp_path / "missing.json")).exit_code == 2
     assert rabbit("export", "--format", "xml").exit_code == 2

@@ -38,6 +38,9 @@ def _key_answer(q, exercises, seed: int) -> list[str]:
 
 def cmd_demo(lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en.")) -> None:
     """A scripted tour (no TTY needed): an exercise graded wrong then right, and a short quiz. / デモ。"""
+    from quiz.i18n import pick_lang
+
+    lang = pick_lang(lang)  # an unknown language is refused before the tour starts
     with tempfile.TemporaryDirectory(prefix="rabbit-demo-") as tmp, _home(tmp):
         try:
             _tour(lang)

@@ -289,7 +289,7 @@ def cmd_import(file: Path = typer.Argument(..., help="A file written by rabbit e
     try:
         added, skipped = transfer.import_file(Store(), file)
     except transfer.ImportFileError as e:
-        _usage(str(e))
+        _usage(e.message(lang))
     print(m("imported", lang, added=added, skipped=skipped))
 
 
