@@ -20,12 +20,6 @@ LangOpt = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_L
 JsonOpt = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
-def _console():
-    from rich.console import Console
-
-    return Console(highlight=False)
-
-
 def cmd_exercises(json_out: bool = JsonOpt, lang: Optional[str] = LangOpt) -> None:
     """List every exercise with its day, section, title and status. / 演習の一覧と状況。"""
     lang = pick_lang(lang)
@@ -56,7 +50,7 @@ def cmd_exercises(json_out: bool = JsonOpt, lang: Optional[str] = LangOpt) -> No
             r["name"], str(r["day"]), str(r["section"]), r["title"],
             f"[{style[r['status']]}]{t('status_' + r['status'], lang)}[/]",
         )
-    _console().print(table)
+    view.console().print(table)
 
 
 def cmd_show(name: str = typer.Argument(..., help="traverse, bptt, gradient_clipping, lstm, gru, bidirectional, encode or attention"),
@@ -148,11 +142,16 @@ def cmd_watch(
     interval: float = typer.Option(0.5, "--interval", help="Seconds between checks for a save."),
     lang: Optional[str] = LangOpt,
 ) -> None:
-    """Re-grade on every save (Ctrl-C to stop). / 保存のたびに採点。"""
+    """Re-grade on every save; q + Enter (or Ctrl-C) stops. / 保存のたびに採点 (q + Enter で終了)。
+
+    Without NAME, watch starts on the first exercise not passed yet and moves on to the next
+    one after a pass; each time, it shows the statement, the blank and the file to edit.
+    """
     from quiz import grading
+    from quiz.commands.quit_key import OTHER, QUIT, QuitKey
 
     lang = pick_lang(lang)
-    console = _console()
+    out = view.console()
     follow = name is None
 
     def next_open():
@@ -164,12 +163,17 @@ def cmd_watch(
 
     ex = _get(name, lang) if name else next_open()
     if ex is None:
-        console.print(t("watch_all_done", lang))
+        out.print(t("watch_all_done", lang))
         return
+    key = QuitKey()
     try:
         while ex is not None:
             path = learner_copy(ex)
-            console.print(t("watching", lang, path=path), style="bold")
+            view.intro(out, ex, lang)
+            out.print()
+            view.prose(out, t("watch_blank", lang, blank=ex.blank, name=ex.name))
+            out.print(f"  {path}", markup=False, soft_wrap=True)
+            view.prose(out, t("watching", lang), style="bold")
             last = None
             while True:
                 try:
@@ -185,16 +189,21 @@ def cmd_watch(
                         core._usage(f"could not start the grading box ({e.strerror or e}).")
                     if verdict.reason != "blank":
                         core.record(ex, verdict)
-                    console.rule(time.strftime("%H:%M:%S"))
+                    out.rule(time.strftime("%H:%M:%S"))
                     core.render_verdict(verdict, ex, lang)
                     if verdict.passed and follow:
                         break
-                time.sleep(interval)
+                pressed = key.wait(interval)
+                if pressed == QUIT:
+                    out.print(t("watch_stopped", lang))
+                    return
+                if pressed == OTHER:
+                    view.prose(out, t("watch_keys", lang), style="dim")
             ex = next_open() if follow else None
             if follow and ex is None:
-                console.print(t("watch_all_done", lang))
+                out.print(t("watch_all_done", lang))
     except KeyboardInterrupt:
-        console.print()
+        out.print()
 
 
 def register(app: typer.Typer) -> None:
