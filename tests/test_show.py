@@ -143,3 +143,18 @@ def test_a_long_statement_title_is_not_cut_on_a_narrow_terminal():
     lines = _lines(runner.invoke(app, ["show", "lstm", "--lang", "en"], env=TERMINAL))
     title = text(ex.title, "en")
     assert title.split()[-1] in " ".join(lines[:3])
+
+
+def test_the_exercise_list_never_cuts_a_name_or_a_title():
+    exercises = load_all().values()
+    piped = runner.invoke(app, ["exercises"], env=NARROW).stdout
+    for ex in exercises:
+        assert any(ex.name in line and text(ex.title, "ja") in line for line in piped.splitlines()), ex.name
+    lines = _lines(runner.invoke(app, ["exercises", "--lang", "en"], env=dict(TERMINAL, COLUMNS="50")))
+    assert max(cell_len(line) for line in lines) <= 50
+    names = [line.split("│")[1].strip() for line in lines if line.startswith("│")]
+    for ex in exercises:
+        assert ex.name in names  # whole, to type it
+    titles = " ".join(" ".join(line.split("│")[4].split()) for line in lines if line.startswith("│"))
+    for ex in exercises:
+        assert " ".join(text(ex.title, "en").split()) in titles or text(ex.title, "en").replace(" ", "") in titles.replace(" ", "")

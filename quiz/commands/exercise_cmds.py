@@ -41,16 +41,22 @@ def cmd_exercises(json_out: bool = JsonOpt, lang: Optional[str] = LangOpt) -> No
         return
     from rich.table import Table
 
+    out = view.console()
+    if not out.is_terminal:
+        out.width = max(out.width, 200)  # piped: one row per exercise; the table takes only what it needs
     table = Table(title="演習チャレンジ / Exercises" if lang == "ja" else "Exercises")
-    for col in ("name", "Day", "S", "title", "status"):
-        table.add_column(col)
+    table.add_column("name", no_wrap=True)  # whole, to be typed
+    table.add_column("Day", no_wrap=True)
+    table.add_column("S", no_wrap=True)
+    table.add_column("title", overflow="fold")  # wraps (between CJK characters too), never "…"
+    table.add_column("status", no_wrap=True)
     style = {"passed": "green", "failed": "red", "not_started": "dim"}
     for r in rows:
         table.add_row(
             r["name"], str(r["day"]), str(r["section"]), r["title"],
             f"[{style[r['status']]}]{t('status_' + r['status'], lang)}[/]",
         )
-    view.console().print(table)
+    out.print(table)
 
 
 def cmd_show(name: str = typer.Argument(..., help="traverse, bptt, gradient_clipping, lstm, gru, bidirectional, encode or attention"),
