@@ -158,3 +158,18 @@ def test_the_exercise_list_never_cuts_a_name_or_a_title():
     titles = " ".join(" ".join(line.split("│")[4].split()) for line in lines if line.startswith("│"))
     for ex in exercises:
         assert " ".join(text(ex.title, "en").split()) in titles or text(ex.title, "en").replace(" ", "") in titles.replace(" ", "")
+
+
+def test_a_learners_crlf_file_with_a_long_unbroken_line_shows_every_character(rabbit_home):
+    rabbit("show", "lstm")
+    copy = rabbit_home / "exercises" / "lstm.py"
+    long_name = "x" * 130
+    source = copy.read_text(encoding="utf-8").replace("___け___", long_name)
+    copy.write_bytes(source.replace("\n", "\r\n").encode("utf-8"))
+    lines = _lines(runner.invoke(app, ["show", "lstm"], env=TERMINAL))
+    shown = _code_lines(lines)
+    assert max(cell_len(line) for line in lines if "rabbit-home" not in line) <= 60
+    assert len(shown) == len(source.splitlines())
+    blank = next(n for n, line in shown.items() if "xxx" in line)
+    assert shown[blank].replace(" ", "").count("x") == 130
+    assert all("\r" not in line for line in shown.values())

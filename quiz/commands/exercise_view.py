@@ -39,6 +39,7 @@ def code(out, source: str, marked: set[int]) -> None:
     """Numbered code; a line in `marked` (the blank) gets ❱. Wrapped on a terminal, never cut."""
     from rich.text import Text
 
+    source = source.replace("\r\n", "\n").expandtabs(4)  # a file saved on Windows, or indented with tabs
     lines = source.splitlines()
     digits = len(str(len(lines)))
     if not out.is_terminal:
