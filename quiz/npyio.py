@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 import io
+import json
+import re
 import struct
 import zipfile
 from array import array  # noqa: F401  (re-exported for writers)
@@ -35,28 +37,33 @@ class Arr:
         return len(self.data)
 
 
+MAX_NDIM = 32
+_MAX_HEADER = 4096
+
+
 def _parse_npy(raw: bytes, max_items: int) -> Arr:
     if raw[:6] != MAGIC or len(raw) < 10:
         raise FrameError("not an .npy entry")
     major = raw[6]
     if major == 1:
         (hlen,), start = struct.unpack("<H", raw[8:10]), 10
-    elif major in (2, 3):
+    elif major in (2, 3) and len(raw) >= 12:
         (hlen,), start = struct.unpack("<I", raw[8:12]), 12
     else:
         raise FrameError("unknown .npy version")
-    if hlen > 4096:
+    if hlen > _MAX_HEADER:
         raise FrameError("header too long")
     try:
         header = ast.literal_eval(raw[start : start + hlen].decode("latin1"))
-    except (ValueError, SyntaxError) as e:
-        raise FrameError(f"bad header: {e}") from None
+    except Exception as e:  # SyntaxError, ValueError, MemoryError, RecursionError: all just a bad header
+        raise FrameError(f"bad header: {type(e).__name__}") from None
     if not isinstance(header, dict) or set(header) != {"descr", "fortran_order", "shape"}:
         raise FrameError("bad header keys")
     descr, fortran, shape = header["descr"], header["fortran_order"], header["shape"]
-    if descr not in _DTYPES or fortran is not False:
-        raise FrameError(f"unsupported dtype {descr!r}")
-    if not isinstance(shape, tuple) or not all(isinstance(n, int) and n >= 0 for n in shape):
+    if not isinstance(descr, str) or descr not in _DTYPES or fortran is not False:
+        raise FrameError("unsupported dtype")
+    if (not isinstance(shape, tuple) or len(shape) > MAX_NDIM
+            or not all(type(n) is int and 0 <= n <= max_items for n in shape)):
         raise FrameError("bad shape")
     code, width = _DTYPES[descr]
     count = prod(shape)
@@ -72,21 +79,94 @@ def _parse_npy(raw: bytes, max_items: int) -> Arr:
     return Arr(tuple(shape), data)
 
 
-def read_npz(frame: bytes, max_bytes: int = 64 * 1024**2, max_items: int = 4 * 1024**2) -> dict[str, Arr]:
-    if len(frame) > max_bytes:
-        raise FrameError("frame too large")
+# The end of a zip archive: an end-of-central-directory record of 22 bytes with no comment, the
+# central directory right before it. A frame is read only when this is what its last bytes say;
+# anything else (a comment, a zip64 record, a directory elsewhere) is not something we write.
+_EOCD = struct.Struct("<4s4H2LH")
+_CD_ENTRY = 46  # the fixed part of a central-directory entry
+MAX_ENTRIES = 1024
+MAX_NAME = 64
+
+
+def _end_record(frame: bytes, max_entries: int) -> None:
+    """Check the directory's bounds before any parser walks it: linear work stays bounded."""
+    if len(frame) < _EOCD.size:
+        raise FrameError("not a zip archive")
+    sig, disk, cd_disk, on_disk, total, cd_size, cd_offset, comment = _EOCD.unpack(frame[-_EOCD.size:])
+    if sig != b"PK\x05\x06" or comment or disk or cd_disk or on_disk != total:
+        raise FrameError("not a plain zip archive")
+    if frame[-_EOCD.size - 20 : -_EOCD.size - 16] == b"PK\x06\x07":
+        raise FrameError("a zip64 archive")
+    if total > max_entries or cd_size > total * (_CD_ENTRY + MAX_NAME + 64):
+        raise FrameError(f"{total} entries in {cd_size} bytes of directory")
+    if cd_offset + cd_size != len(frame) - _EOCD.size:
+        raise FrameError("the directory is not where it belongs")
+
+
+def read_npz(frame: bytes, max_bytes: int = 64 * 1024**2, max_items: int = 4 * 1024**2,
+             names=None, max_entries: int = MAX_ENTRIES) -> dict[str, Arr]:
+    """The arrays of a stored (uncompressed) .npz frame, by name without .npy.
+
+    Raises FrameError for anything else, and nothing but FrameError. Before any member is
+    read, the directory is checked: at most `max_entries` entries, names ending in .npy that
+    `names` (a predicate on the name without .npy, if given) accepts, no name twice, stored
+    only, sizes that add up to no more than the frame itself. The work is linear in the frame.
+    """
     try:
+        if len(frame) > max_bytes:
+            raise FrameError("frame too large")
+        _end_record(frame, max_entries)
         with zipfile.ZipFile(io.BytesIO(frame)) as zf:
-            out = {}
-            total = 0
-            for info in zf.infolist():
-                total += info.file_size
-                if total > max_bytes or not info.filename.endswith(".npy"):
-                    raise FrameError("unexpected entry")
-                out[info.filename[:-4]] = _parse_npy(zf.read(info), max_items)
-            return out
-    except (zipfile.BadZipFile, KeyError, EOFError, OSError, struct.error, RuntimeError) as e:
-        raise FrameError(str(e)) from None
+            infos = zf.infolist()
+            if len(infos) > max_entries:
+                raise FrameError("too many entries")
+            seen, total = set(), 0
+            for info in infos:
+                name = info.filename
+                if (len(name) > MAX_NAME or not name.endswith(".npy") or name in seen
+                        or (names is not None and not names(name[:-4]))):
+                    raise FrameError(f"unexpected entry {name!r}")
+                seen.add(name)
+                if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1:
+                    raise FrameError("a compressed or encrypted entry")
+                if info.file_size != info.compress_size:
+                    raise FrameError("sizes do not agree")
+                total += info.compress_size
+                if total > len(frame):
+                    raise FrameError("entries larger than the frame")
+            return {info.filename[:-4]: _parse_npy(zf.read(info), max_items) for info in infos}
+    except FrameError:
+        raise
+    except Exception as e:  # BadZipFile, zlib.error, struct.error, MemoryError, ...: all a bad frame
+        raise FrameError(f"{type(e).__name__}: {e}"[:200]) from None
+
+
+# JSON inside a frame (the status, a reply header): bounded in size and in nesting before
+# json.loads ever sees it. Strings are blanked out; what remains of the brackets must vanish
+# when matched pairs are removed `max_depth` times (each pass is one regex substitution).
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_PAIR = re.compile(r"\[\]|\{\}")
+
+
+def loads_json(raw: bytes, max_bytes: int, max_depth: int):
+    """json.loads of `raw` (UTF-8), or FrameError when it is larger, deeper or not JSON."""
+    try:
+        if len(raw) > max_bytes:
+            raise FrameError("JSON too large")
+        text = bytes(raw).decode("utf-8")
+        skeleton = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+        for _ in range(max_depth):
+            if not skeleton:
+                break
+            skeleton = _PAIR.sub("", skeleton)
+        if skeleton:
+            raise FrameError("JSON nested too deep")
+        return json.loads(text)
+    except FrameError:
+        raise
+    except Exception as e:  # UnicodeDecodeError, JSONDecodeError, a number too long, ...
+        raise FrameError(f"bad JSON: {type(e).__name__}") from None
 
 
 def _npy(arr: Arr) -> bytes:
