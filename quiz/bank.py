@@ -248,7 +248,9 @@ def question_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*.yaml") if "exercises" not in f.relative_to(p).parts))
+            # the shipped bank's sections.yaml holds the section names (quiz.sections), not questions
+            names = p / "sections.yaml" if p.resolve() == resources.bank_dir().resolve() else None
+            files.extend(sorted(f for f in p.rglob("*.yaml") if "exercises" not in f.relative_to(p).parts and f != names))
         else:
             files.append(p)
     return files

@@ -71,12 +71,16 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
             sections[items[item_id][:2]]["exercises_passed"] += 1
     for item_id in seen:
         sections[items[item_id][:2]]["seen"] += 1
+    from quiz.sections import names
+
+    section_names = names()
     rows = []
     for key in sorted(sections):
         sec = sections[key]
         accuracy = sec["weighted_right"] / sec["weight"] if sec["weight"] else None
         rows.append({
-            "day": sec["day"], "section": sec["section"], "items": sec["items"], "seen": sec["seen"],
+            "day": sec["day"], "section": sec["section"], "name": section_names.get(key),
+            "items": sec["items"], "seen": sec["seen"],
             "coverage": round(sec["seen"] / sec["items"], 4) if sec["items"] else 0.0,
             "accuracy": round(accuracy, 4) if accuracy is not None else None,
             "attempts": sec["attempts"], "exercises": sec["exercises"], "exercises_passed": sec["exercises_passed"],
@@ -91,7 +95,8 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
     return {
         "total_attempts": total,
         "sections": rows,
-        "weakest": [{"day": r["day"], "section": r["section"], "accuracy": r["accuracy"]} for r in weakest[:3]],
+        "weakest": [{"day": r["day"], "section": r["section"], "name": r["name"], "accuracy": r["accuracy"]}
+                    for r in weakest[:3]],
         "streak": _streak(streak_days, today),
         "activity": activity,
         "changed_items": changed,

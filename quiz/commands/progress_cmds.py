@@ -47,6 +47,12 @@ L = {
     "exported": {"ja": "{n} 件を {path} に書き出しました。", "en": "Wrote {n} attempts to {path}."},
     "imported": {"ja": "{added} 件を追加しました (既にあった {skipped} 件はそのまま)。", "en": "Added {added} attempts ({skipped} were already there)."},
     "bad_format": {"ja": "--format は json か csv です。", "en": "--format must be json or csv."},
+    "h_when": {"ja": "日時", "en": "when"},
+    "h_section": {"ja": "セクション", "en": "section"},
+    "h_item": {"ja": "問題", "en": "item"},
+    "h_result": {"ja": "結果", "en": "result"},
+    "h_answer": {"ja": "回答", "en": "answer"},
+    "h_seconds": {"ja": "所要 (秒)", "en": "time (s)"},
 }
 
 
@@ -109,6 +115,7 @@ def _render_stats(stats: dict, lang: str, day: int | None) -> None:
     from rich.table import Table
 
     from quiz.progress import ACTIVITY_DAYS, sparkline
+    from quiz.sections import section_label
 
     console = Console(highlight=False)
     if not stats["total_attempts"]:
@@ -128,7 +135,7 @@ def _render_stats(stats: dict, lang: str, day: int | None) -> None:
     for c in cols:
         table.add_column(c)
     for r in stats["sections"]:
-        row = [f"Day{r['day']} S{r['section']}", f"{_bar(r['coverage'])} {r['seen']}/{r['items']}",
+        row = [section_label(r["day"], r["section"], lang), f"{_bar(r['coverage'])} {r['seen']}/{r['items']}",
                f"{_bar(r['accuracy'])} {_pct(r['accuracy'])}",
                f"{r['exercises_passed']}/{r['exercises']}" if r["exercises"] else ""]
         if readiness:
@@ -137,7 +144,7 @@ def _render_stats(stats: dict, lang: str, day: int | None) -> None:
         table.add_row(*row)
     console.print(table)
     if stats["weakest"]:
-        weakest = ", ".join(f"Day{w['day']} S{w['section']} ({_pct(w['accuracy'])})" for w in stats["weakest"])
+        weakest = ", ".join(f"{section_label(w['day'], w['section'], lang)} ({_pct(w['accuracy'])})" for w in stats["weakest"])
         console.print(f"{m('weakest', lang)} [red]{weakest}[/]")
         w = stats["weakest"][0]
         console.print(m("try", lang, cmd=f"rabbit quiz day{w['day']} --section {w['section']}"), style="dim")
@@ -222,6 +229,20 @@ def cmd_review(
     raise typer.Exit(0 if tally.asked and tally.correct == tally.asked else 1)
 
 
+def _item_sections() -> dict[str, tuple[int, int]]:
+    """item id -> (day, section), for every question and exercise (a broken own bank costs only its names)."""
+    from quiz import bank
+    from quiz.exercises import load_all
+    from quiz.problems import BankError
+
+    out = {ex.id: (ex.day, ex.section) for ex in load_all().values()}
+    try:
+        out.update((q.id, (q.day, q.section)) for q in bank.load())
+    except BankError:
+        pass
+    return out
+
+
 def cmd_history(
     limit: int = typer.Option(20, "--limit", "-n", min=1, help="How many recent attempts."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -236,22 +257,28 @@ def cmd_history(
     rows = Store().connect().execute(
         "SELECT item_id, kind, correct, answer, duration_ms, answered_at FROM attempts ORDER BY id DESC LIMIT ?",
         (limit,)).fetchall()
+    where = _item_sections() if rows else {}
     items = [{"item_id": r[0], "kind": r[1], "correct": bool(r[2]), "answer": r[3], "duration_ms": r[4],
-              "answered_at": r[5]} for r in rows]
+              "answered_at": r[5], "day": where.get(r[0], (None, None))[0], "section": where.get(r[0], (None, None))[1]}
+             for r in rows]
     if json_out:
         print(json.dumps(items, ensure_ascii=False, indent=1))
         return
     from rich.console import Console
     from rich.table import Table
 
+    from quiz.sections import section_label
+
     table = Table()
-    for col in ("when", "item", "", "answer", "s"):
-        table.add_column(col, overflow="ellipsis")
+    for key in ("h_when", "h_section", "h_item", "h_result", "h_answer", "h_seconds"):
+        table.add_column(m(key, lang), overflow="fold" if key == "h_section" else "ellipsis",
+                         justify="right" if key == "h_seconds" else "left")
     for it in items:
         when = datetime.fromisoformat(it["answered_at"]).astimezone().strftime("%m-%d %H:%M")
         mark = "[green]✔[/]" if it["correct"] else "[red]✘[/]"
         ans = (it["answer"] or "").replace("\n", " ")
-        table.add_row(when, it["item_id"], mark, ans[:40], f"{(it['duration_ms'] or 0) / 1000:.1f}")
+        sec = section_label(it["day"], it["section"], lang) if it["day"] is not None else ""
+        table.add_row(when, sec, it["item_id"], mark, ans[:40], f"{(it['duration_ms'] or 0) / 1000:.1f}")
     Console(highlight=False).print(table)
 
 
