@@ -110,8 +110,22 @@ def _spec(**extra) -> dict:
     return spec
 
 
-def _worker_cmd(mode: str, spec: dict, *extra: str) -> list[str]:
-    return [sys.executable, "-I", "-c", _worker_source(), mode, json.dumps(spec), *extra]
+def _worker_cmd(mode: str) -> list[str]:
+    """The worker's command line: no path or setting of rabbit's (its boxes could read it), which
+    go on its stdin instead, as the first frame (see _spec_frame)."""
+    return [sys.executable, "-I", "-c", _worker_source(), mode]
+
+
+def _spec_frame(spec: dict, socket_path: str | None = None) -> bytes:
+    return frame({"spec": spec, "socket": socket_path}, b"")
+
+
+def _send_spec(proc, spec: dict, socket_path: str | None = None) -> None:
+    try:
+        proc.stdin.write(_spec_frame(spec, socket_path))
+        proc.stdin.close()
+    except OSError:
+        pass  # the worker is gone already: the caller sees it answer nothing
 
 
 @cache
@@ -131,13 +145,13 @@ def _run_cold(payload, limits: Limits) -> BoxRun:
 
     start = time.monotonic()
     proc = subprocess.Popen(
-        _worker_cmd("once", _spec()),
+        _worker_cmd("once"),
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         cwd="/", env=_worker_env(), start_new_session=True, close_fds=True,
     )
     try:
         data = payload() if callable(payload) else payload  # computed while the worker starts
-        request = frame({"limits": asdict(limits)}, data)
+        request = _spec_frame(_spec()) + frame({"limits": asdict(limits)}, data)
         deadline = start + limits.wall_seconds + GRACE_SECONDS
         reply, errors = _exchange(proc, request, deadline, limits.result_bytes + 1024)
     finally:
@@ -295,13 +309,14 @@ def _start_worker(path: str) -> None:
     except OSError:
         return
     try:
-        subprocess.Popen(
-            _worker_cmd("serve", _spec(), path),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            cwd=str(run_dir), env=_worker_env(), start_new_session=True, close_fds=True,
+        proc = subprocess.Popen(
+            _worker_cmd("serve"),
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd="/", env=_worker_env(), start_new_session=True, close_fds=True,
         )
     except OSError:
-        pass
+        return
+    _send_spec(proc, _spec(), os.path.abspath(path))
 
 
 def stop_worker() -> bool:
@@ -344,10 +359,11 @@ def private_worker(jobs: int):
         scratch = tempfile.mkdtemp(prefix="rabbit-grade-")
         path = os.path.join(scratch, "grader.sock")
     proc = subprocess.Popen(
-        _worker_cmd("serve", _spec(acceptors=max(1, jobs), parent=os.getpid()), path),
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        cwd=scratch or "/", env=_worker_env(), start_new_session=True, close_fds=True,
+        _worker_cmd("serve"),
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd="/", env=_worker_env(), start_new_session=True, close_fds=True,
     )
+    _send_spec(proc, _spec(acceptors=max(1, jobs), parent=os.getpid()), path)
     try:
         deadline = time.monotonic() + 60
         ready = None
@@ -375,7 +391,7 @@ def isolation_report() -> dict:
         return {"active": False, "detail": "namespaces are Linux only", "facts": None, "error": ""}
     _non_dumpable()
     try:
-        out = subprocess.run(_worker_cmd("probe", _spec()), stdin=subprocess.DEVNULL, capture_output=True,
+        out = subprocess.run(_worker_cmd("probe"), input=_spec_frame(_spec()), capture_output=True,
                              cwd="/", env=_worker_env(), timeout=60, start_new_session=True)
         report = json.loads(out.stdout.decode())
     except (OSError, ValueError, subprocess.TimeoutExpired) as e:

@@ -2,8 +2,8 @@
 and the worker program (numpy imported once, one forked box per submission).
 
 This module imports only the standard library, because its source also runs as the worker
-program itself (`python -I -c <this source> MODE SPEC [SOCKET]`), outside the rabbit process,
-where it loads isolation.py by path. Modes: `serve` (the warm worker on a socket: the learner's,
+program itself (`python -I -c <this source> MODE`, its spec and socket on stdin), outside the
+rabbit process, where it loads isolation.py, seccomp.py and reaper.py by path. Modes: `serve` (the warm worker on a socket: the learner's,
 or a private one with several acceptors for `rabbit grade`), `once` (one submission over
 stdin/stdout: the cold path) and `probe` (what a box sees, for `rabbit doctor`).
 """
@@ -661,9 +661,16 @@ def _load(name: str, path: str):
     return module
 
 
-if __name__ == "__main__" and len(sys.argv) in (3, 4) and sys.argv[1] in ("serve", "once", "probe"):
-    _spec = json.loads(sys.argv[2])
+if __name__ == "__main__" and len(sys.argv) == 2 and sys.argv[1] in ("serve", "once", "probe"):
+    # the spec (paths, settings) comes on stdin, never on the command line a box could read
+    _head, _ = recv_frame_fd(0, 0)
+    _spec, _socket = _head["spec"], _head.get("socket")
+    del _head
+    if sys.argv[1] != "once":  # `once` reads its request next; the others need no stdin
+        _null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(_null, 0)
+        os.close(_null)
     isolation = _load("rabbit_isolation", _spec["isolation"])
     seccomp = _load("rabbit_seccomp", _spec["seccomp"])
     reaper = _load("rabbit_reaper", _spec["reaper"])
-    main(sys.argv[1], _spec, sys.argv[3] if len(sys.argv) == 4 else None)
+    main(sys.argv[1], _spec, _socket)

@@ -295,3 +295,110 @@ def test_a_later_box_finds_nothing_an_earlier_one_left(channel, where, request):
             results = [grade(_sender(channel, token, 0), worker), grade(_receiver(channel, 0), worker)]
     assert token not in _got(results[1]), f"a later box read an earlier box's {channel}"
     assert not any(v.passed for v in results)
+
+
+# -- class 7: without namespaces ----------------------------------------------------------------
+@pytest.fixture
+def unisolated(monkeypatch):
+    monkeypatch.setenv("RABBIT_ISOLATION", "off")
+
+
+PEEK = """
+import os
+def _read(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read().replace(b"\\0", b" ").replace(b"\\n", b" ").decode(errors="replace")
+    except OSError as e:
+        return type(e).__name__
+def _link(path):
+    try:
+        return os.readlink(path)
+    except OSError as e:
+        return type(e).__name__
+_seen = {"own cmdline": _read("/proc/self/cmdline"), "own environ": _read("/proc/self/environ"),
+         "parent cmdline": _read("/proc/%d/cmdline" % os.getppid()), "cwd": os.getcwd(),
+         "parent cwd": _link("/proc/%d/cwd" % os.getppid())}
+for _k, _v in _seen.items():
+    print("PEEK", _k, ":", _v)
+"""
+
+
+def _rabbit_paths():
+    from quiz import home, resources
+
+    here = os.path.dirname(os.path.abspath(box.__file__))
+    return [str(home.rabbit_home()), str(resources.solutions_dir()), here, "RABBIT_"]
+
+
+@pytest.mark.parametrize("mode", ["cold", "warm", "grade"])
+def test_a_box_s_command_line_and_environment_name_nothing_of_rabbit_s(mode, unisolated, request, monkeypatch):
+    if mode == "warm":
+        worker = request.getfixturevalue("warm_worker")
+    elif mode == "grade":
+        worker = None
+    else:
+        worker = None
+    src = source(WRONG, PEEK)
+    if mode == "grade":
+        with box.private_worker(1) as path:
+            verdict = grade(src, path)
+    else:
+        verdict = grade(src, worker)
+    seen = [l for l in verdict.output.splitlines() if l.startswith("PEEK")]
+    assert len(seen) == 5, verdict.output
+    assert verdict.isolation.startswith("rlimits")
+    for line in seen:
+        for path in _rabbit_paths():
+            assert path not in line, f"a box can read {path!r}: {line}"
+
+
+DAEMON = """
+import os, sys
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.setsid()
+        os.execv(sys.executable, [sys.executable, "-c", "import time\\nwhile True: time.sleep(0.05)", TOKEN])
+    os._exit(0)
+with open("/proc/self/stat") as _f:
+    pass
+_end = __import__("time").monotonic() + 3
+while __import__("time").monotonic() < _end and not any(
+        TOKEN.encode() in open("/proc/%s/cmdline" % p, "rb").read() for p in os.listdir("/proc") if p.isdigit()
+        and os.path.exists("/proc/%s/cmdline" % p)):
+    pass
+print("DAEMON STARTED")
+"""
+
+
+def _running(token):
+    found = []
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                with open(f"/proc/{p}/cmdline", "rb") as f:
+                    if token.encode() in f.read():
+                        found.append(int(p))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.parametrize("mode", ["cold", "warm", "grade"])
+def test_without_namespaces_a_setsid_daemon_dies_with_its_box(mode, unisolated, request):
+    token = f"rabbit-daemon-{uuid.uuid4().hex}"
+    src = source(WRONG, f"TOKEN = {token!r}\n" + DAEMON)
+    try:
+        if mode == "grade":
+            with box.private_worker(1) as path:
+                verdict = grade(src, path)
+                left = _running(token)
+        else:
+            verdict = grade(src, request.getfixturevalue("warm_worker") if mode == "warm" else None)
+            left = _running(token)
+        assert "DAEMON STARTED" in verdict.output, verdict.output
+        assert left == [], "the daemon outlived its box"
+    finally:
+        for pid in _running(token):
+            os.kill(pid, 9)
