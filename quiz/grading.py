@@ -15,7 +15,7 @@ from quiz.exercises import Exercise, Misconception
 
 MARKER = re.compile(r"___([^\W\d_][^\W_]*?)___")
 # what a learner types for "option 3" (after NFKC: ３ → 3, ③ → 3, ⑶ → (3), （3） → (3))
-OPTION = re.compile(r"(?:option|選択肢|no\.?)?\s*[(\[]?\s*(\d{1,3})\s*[)\]]?\s*\.?", re.IGNORECASE)
+OPTION = re.compile(r"(?:option|選択肢|no\.?|#)?\s*[(\[]?\s*(\d{1,3})\s*[)\]]?\s*\.?", re.IGNORECASE)
 
 
 @dataclass

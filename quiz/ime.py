@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 _REJECTED = re.compile(r"^invalid (non-printable )?character\b.*?U\+([0-9A-Fa-f]{4,6})")
 MAX_FOUND = 20
+MAX_SOURCE = 256 * 1024  # characters; beyond this (no real exercise file) the box alone judges
 
 # char -> (ja name, en name, what to type instead; "" = delete it)
 _KNOWN = {
@@ -67,7 +68,7 @@ def find(source: str) -> tuple[list[StrayChar], str]:
 
     ([], "") when the source has none (it may still have other syntax errors: the box reports those).
     """
-    if source.isascii():
+    if source.isascii() or len(source) > MAX_SOURCE:
         return [], ""
     import ast  # only for sources with non-ASCII characters: the common submission skips it
     lines = source.split("\n")

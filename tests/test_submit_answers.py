@@ -51,7 +51,7 @@ def test_full_width_option_number_with_json_on_the_console_script(rabbit_exe, ra
     assert data["option"] == 3 and data["answer"] == LSTM.options[2]
 
 
-@pytest.mark.parametrize("typed", ["1", "(1)", "（１）", "①"])
+@pytest.mark.parametrize("typed", ["1", "(1)", "（１）", "①", "#1", "option 1"])
 def test_option_forms_name_the_option(typed):
     assert grading.option_number(EXERCISES["gru"], typed) == 1
 
@@ -142,3 +142,9 @@ def test_an_ideographic_comma_in_answer_is_named(rabbit_home):
     assert result.exit_code == 2
     assert "character 15: the ideographic comma “、” (U+3001) → type , instead" in result.stderr
     assert _attempts(rabbit_home) == []
+
+
+def test_a_source_python_cannot_even_parse_is_left_to_the_box():
+    from quiz import ime
+
+    assert ime.find("x = " + "-" * 100_000 + "1\n\u3000") == ([], "")  # the parser gives up: no crash here
