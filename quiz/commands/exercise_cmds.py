@@ -89,7 +89,7 @@ def cmd_show(name: str = typer.Argument(..., help="traverse, bptt, gradient_clip
 def cmd_submit(
     name: str = typer.Argument(..., help="The exercise to grade, e.g. lstm."),
     file: Optional[Path] = typer.Option(None, "--file", "-f", help="Grade this file instead of your copy."),
-    answer: Optional[str] = typer.Option(None, "--answer", "-a", help="Put this one expression into the blank and grade it."),
+    answer: Optional[str] = typer.Option(None, "--answer", "-a", help="Put this one expression into the blank and grade it; a number (3) means that option of `rabbit show`."),
     json_out: bool = JsonOpt,
     lang: Optional[str] = LangOpt,
 ) -> None:
