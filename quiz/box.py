@@ -14,9 +14,12 @@ size cap and a deadline; it makes itself non-dumpable before starting any child.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import os
 import socket
+import struct
 import sys
 import time
 from contextlib import contextmanager
@@ -24,8 +27,9 @@ from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 
-from quiz import home, isolation
-from quiz.worker import BoxRun, Limits, _collect, _kill_group, _limiter, clean_env, frame, parse_head, recv_frame, send_frame
+from quiz import home, isolation, npyio, safetext
+from quiz.worker import (BoxRun, Limits, _collect, _kill_group, _limiter, _recv_exact, clean_env, frame, parse_head,
+                         send_frame)
 
 __all__ = ["BoxError", "BoxRun", "Limits", "run"]
 
@@ -216,23 +220,68 @@ def _exchange(proc, request: bytes, deadline: float, max_body: int):
                         hlen, blen = parse_head(bytes(reply[:8]), max_body)
                         need = 8 + hlen + blen
                     if need is not None and len(reply) >= need:
-                        return (json.loads(bytes(reply[8 : 8 + hlen]).decode()), bytes(reply[8 + hlen : need])), ""
-                except (ConnectionError, ValueError) as e:
+                        return (_header(bytes(reply[8 : 8 + hlen])), bytes(reply[8 + hlen : need])), ""
+                except (ConnectionError, ValueError, struct.error) as e:
                     return None, f"the worker's reply is unreadable: {e}"
-        return None, errors.decode(errors="replace")
+        return None, safetext.clean(errors.decode(errors="replace"))
     finally:
         sel.close()
 
 
-def _box_run(meta: dict, body: bytes) -> BoxRun:
-    meta["result"] = body if meta.get("result") else None
+MAX_HEADER = 1 << 20
+_MULTILINE = {"output", "error"}  # text fields of a reply that keep their line breaks
+
+
+def _header(raw: bytes) -> dict:
+    """A reply's JSON header, decoded within bounds; {} (read as garbled by _box_run) if it is not one."""
     try:
-        run = BoxRun(**meta)
-    except TypeError as e:
-        raise BoxError(f"the grading worker answered in a format this rabbit does not know: {e}") from None
+        head = npyio.loads_json(raw, MAX_HEADER, max_depth=4)
+    except npyio.FrameError:
+        return {}
+    return head if isinstance(head, dict) else {}
+
+
+def _fits(value, annotation: str) -> bool:
+    """Whether a JSON value has the type a BoxRun field is annotated with ("str", "int | None", ...)."""
+    for kind in (k.strip() for k in str(annotation).split("|")):
+        if kind == "None" and value is None:
+            return True
+        if kind == "str" and isinstance(value, str):
+            return True
+        if kind == "bool" and isinstance(value, bool):
+            return True
+        if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return math.isfinite(value) and value >= 0
+    return False
+
+
+def _box_run(meta: dict, body: bytes) -> BoxRun:
+    """The worker's reply as a BoxRun, its text made harmless to show.
+
+    A header that is not one a worker writes (a field unknown or of the wrong type, seconds
+    that are not a finite number) comes back as a run whose result is an empty, garbled frame:
+    the submission fails with reason `garbled`. The worker's own "could not set up a box"
+    (`error`) is a BoxError, as before.
+    """
+    fields = {f.name: f.type for f in dataclasses.fields(BoxRun)}
+    fields["result"] = "bool"  # on the wire: whether a result frame follows as the body
+    if not isinstance(meta, dict) or not meta or not all(k in fields and _fits(v, fields[k]) for k, v in meta.items()):
+        return _garbled()
+    values = {k: safetext.clean(v, multiline=k in _MULTILINE) if isinstance(v, str) else v for k, v in meta.items()}
+    values["result"] = body if meta.get("result") else None
+    try:
+        run = BoxRun(**values)
+    except TypeError:  # a field missing
+        return _garbled()
     if run.error:
         raise BoxError(run.error)
     return run
+
+
+def _garbled() -> BoxRun:
+    return BoxRun(b"", "", None, False, False, False, None, 0.0)
 
 
 # -- the warm worker, client side -------------------------------------------------------------
@@ -275,7 +324,9 @@ def _request(path: str, header: dict, body: bytes, timeout: float, max_body: int
         conn.connect(_address(path))
         conn.settimeout(timeout)
         send_frame(conn, header, body)
-        return recv_frame(conn, max_body)
+        hlen, blen = parse_head(_recv_exact(conn, 8), max_body)
+        head = _header(_recv_exact(conn, hlen))
+        return head, _recv_exact(conn, blen)
     except (OSError, ValueError, TypeError, KeyError, ConnectionError):
         return None  # the worker is gone or broken
     finally:
