@@ -40,7 +40,7 @@ def test_sigkill_mid_quiz_keeps_every_given_answer(rabbit_home, wait_for_attempt
     proc = subprocess.Popen([sys.executable, "-m", "quiz", "quiz", "day3", "--count", "6", "--seed", "99"],
                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
     for q in items[:3]:
-        proc.stdin.write("\n".join(_key_answer(q, exercises)) + "\n")
+        proc.stdin.write("\n".join(_key_answer(q, exercises, 99)) + "\n")  # typed as --seed 99 shows them
     proc.stdin.flush()
     db_path = rabbit_home / "rabbit.db"
     wait_for_attempts(db_path, 3, proc=proc)

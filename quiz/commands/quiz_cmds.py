@@ -193,7 +193,7 @@ class Runner:
         self.exercises = load_all()
         self.store = Store()
         self.run_id = uuid.uuid4().hex[:12]
-        self.seed = seed if seed is not None else random.randrange(1, 10**6)  # orders the options
+        self.seed = seed  # orders the options; None (rabbit review, no --seed yet): as written
         self.rounds: dict[str, int] = {}  # how often each item was served in this run
         self.hinted = False
 
@@ -273,7 +273,7 @@ class Runner:
         order: tuple[int, ...] = ()
         if options:  # shown in a new order at every attempt; judged and recorded by the original number
             rnd = self.rounds[item.record_id] = self.rounds.get(item.record_id, -1) + 1
-            order = session.option_order(self.seed, q.id, len(options), q.shuffle, rnd)
+            order = session.option_order(self.seed, q.id, len(options), q.shuffle and self.seed is not None, rnd)
         for i, orig in enumerate(order, 1):
             self.say(text(options[orig - 1], lang), f"  [bold cyan]{i}[/]. ")
         if q.type == "numeric" and q.unit:
