@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from quiz import box, casecache, grading
+from quiz import box, casecache, grading, safetext
 from quiz.exercises import Exercise
 
 MAX_SOURCE = 1024**2
@@ -79,15 +79,23 @@ def read_source(path: Path) -> str:
 def _row(ex: Exercise, path: Path, worker: str | None) -> Row:
     start = time.monotonic()
     cases = len(ex.grading["cases"])
+    name = safetext.clean(path.name, multiline=False)  # a file name can hold escapes too
+
+    def failed(code: str, detail: str) -> Row:
+        return Row(name, False, 0, cases, code, detail=safetext.clean(detail, multiline=False),
+                   seconds=time.monotonic() - start)
+
     try:
         source = read_source(path)
         verdict = grading.grade(ex, source, worker=worker)
     except SubmissionError as e:
-        return Row(path.name, False, 0, cases, e.code, detail=e.detail, seconds=time.monotonic() - start)
+        return failed(e.code, e.detail)
     except box.BoxError as e:
-        return Row(path.name, False, 0, cases, "internal", detail=str(e), seconds=time.monotonic() - start)
+        return failed("internal", str(e))
+    except Exception as e:  # noqa: BLE001 - the last resort: one file never takes the others' verdicts down
+        return failed("internal", f"{type(e).__name__}: {e}"[:500])
     code = verdict.reason or (verdict.failed[0].reason if verdict.failed else "")
-    return Row(path.name, verdict.passed, verdict.passed_cases, verdict.cases, code, verdict,
+    return Row(name, verdict.passed, verdict.passed_cases, verdict.cases, code, verdict,
                seconds=time.monotonic() - start)
 
 

@@ -165,7 +165,9 @@ def submit(name: str, file: Path | None = None, answer: str | None = None, json_
         d = verdict.to_dict()
         d["feedback"] = feedback_lines(verdict, ex, lang)
         d["recorded"] = recorded
-        print(json.dumps(d, ensure_ascii=False, indent=2))
+        from quiz.safetext import json_ready
+
+        print(json.dumps(json_ready(d), ensure_ascii=False, indent=2, allow_nan=False))  # strict: NaN is null
     else:
         render_verdict(verdict, ex, lang)
         if not recorded:

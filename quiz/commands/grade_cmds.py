@@ -92,7 +92,9 @@ def cmd_grade(
     seconds = time.monotonic() - start
     records = [_record(row, ex, lang) for row in rows]
     if json_out:
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        from quiz.safetext import json_ready
+
+        print(json.dumps(json_ready(records), ensure_ascii=False, indent=2, allow_nan=False))
     elif csv_out:
         _print_csv(records)
     else:
@@ -193,11 +195,13 @@ def _print_table(records: list[dict], lang: str) -> None:
 def _print_csv(records: list[dict]) -> None:
     import csv
 
+    from quiz.safetext import csv_cell
+
     fields = ["file", "passed", "cases_passed", "cases", "reason", "reason_code", "seconds"]
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(fields)
     for r in records:
-        writer.writerow([int(r[f]) if f == "passed" else r[f] for f in fields])
+        writer.writerow([int(r[f]) if f == "passed" else csv_cell(r[f]) for f in fields])
 
 
 # -- rabbit doctor ---------------------------------------------------------------------------
