@@ -1,0 +1,86 @@
+"""The case cache is trusted only under a tag no box can forge: HMAC-SHA256 with a key kept in
+the kernel's user keyring, never in a file.
+
+A key file under $RABBIT_HOME would be enough while boxes run in namespaces (they do not see the
+home at all), but without namespaces a box runs as the same user and can read any file rabbit
+can, forge a tag and keep a wrong answer passing later, isolation or not. The user keyring is
+out of every box's reach in both modes: each box's seccomp filter (quiz/seccomp.py) denies
+keyctl, add_key and request_key, across exec. Other programs of the same user can read it, as
+they can read everything else of the user's.
+
+Where there is no keyring (not Linux, or a container that denies keyctl) the key is made fresh
+in each process: a cache written by an earlier process never verifies, and is recomputed
+(slower, never wrong). A key lives as long as the kernel keeps the user's keyring (until the
+user's last process ends, or a reboot); a cache sealed under a lost key is recomputed too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import platform
+import sys
+from functools import cache
+
+MAGIC = b"RBTC1\n"
+TAG = 32
+KEY_SPEC_USER_KEYRING = -4
+KEYCTL_SETPERM, KEYCTL_SEARCH, KEYCTL_READ = 5, 10, 11
+KEY_PERM = 0x3F3F0000  # possessor and user: everything; group and others: nothing
+_CALLS = {"x86_64": (248, 250), "aarch64": (217, 219)}  # add_key, keyctl
+
+
+class Unsealed(ValueError):
+    """The cache file carries no valid tag: recompute it."""
+
+
+def seal(raw: bytes, home: str) -> bytes:
+    return MAGIC + hmac.new(_key(home), raw, hashlib.sha256).digest() + raw
+
+
+def unseal(data: bytes, home: str) -> bytes:
+    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + TAG:
+        raise Unsealed("the cache carries no tag")
+    tag, raw = data[len(MAGIC) : len(MAGIC) + TAG], data[len(MAGIC) + TAG :]
+    if not hmac.compare_digest(tag, hmac.new(_key(home), raw, hashlib.sha256).digest()):
+        raise Unsealed("the cache's tag does not verify")
+    return raw
+
+
+@cache
+def _key(home: str) -> bytes:
+    return _keyring_key(home) or os.urandom(TAG)
+
+
+def _keyring_key(home: str) -> bytes | None:
+    """The key for `home` in the user keyring, made on first use; None without a keyring."""
+    if not sys.platform.startswith("linux") or platform.machine() not in _CALLS:
+        return None
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    libc.syscall.restype = ctypes.c_long
+    add_key, keyctl = _CALLS[platform.machine()]
+    name = ("rabbit-cases:" + hashlib.sha256(os.fsencode(home)).hexdigest()[:24]).encode()
+    ring = ctypes.c_long(KEY_SPEC_USER_KEYRING)
+
+    def read(serial: int) -> bytes | None:
+        buf = ctypes.create_string_buffer(TAG)
+        n = libc.syscall(keyctl, ctypes.c_long(KEYCTL_READ), ctypes.c_long(serial), buf, ctypes.c_long(TAG))
+        return buf.raw[:TAG] if n == TAG else None
+
+    serial = libc.syscall(keyctl, ctypes.c_long(KEYCTL_SEARCH), ring, b"user", name, ctypes.c_long(0))
+    if serial > 0:
+        found = read(serial)
+        if found is not None:
+            return found
+    fresh = os.urandom(TAG)
+    serial = libc.syscall(add_key, b"user", name, fresh, ctypes.c_long(TAG), ring)
+    if serial <= 0:
+        return None
+    libc.syscall(keyctl, ctypes.c_long(KEYCTL_SETPERM), ctypes.c_long(serial), ctypes.c_long(KEY_PERM))
+    return read(serial)  # another process may have added its key just before: use whichever won
