@@ -402,3 +402,39 @@ def test_without_namespaces_a_setsid_daemon_dies_with_its_box(mode, unisolated, 
     finally:
         for pid in _running(token):
             os.kill(pid, 9)
+
+
+ZEROS = """
+import numpy as np
+def lstm(x, prev_h, prev_c, W, U, b):
+    return np.zeros_like(prev_c), np.zeros_like(prev_c)
+"""
+
+
+def _forge_cache_files():
+    """What a box running as the learner could do to the case cache: every expected value zero."""
+    import io
+    from pathlib import Path
+
+    import numpy as np
+
+    files = sorted((Path(os.environ["RABBIT_HOME"]) / "cache").glob("cases-lstm-*.npz"))
+    assert files, "the first grade wrote no case cache"
+    for path in files:
+        data = path.read_bytes()
+        start = data.find(b"PK\x03\x04")
+        with np.load(io.BytesIO(data[start:]), allow_pickle=False) as npz:
+            arrays = {k: (np.zeros_like(npz[k]) if k.startswith("e") else npz[k]) for k in npz.files}
+        buf = io.BytesIO()
+        np.savez(buf, **arrays)
+        yield path, data[:start], buf.getvalue()
+
+
+@pytest.mark.parametrize("keep_tag", [False, True])
+def test_a_rewritten_case_cache_is_not_trusted(keep_tag):
+    assert not grade(source(WRONG)).passed  # the cache now holds the expected values
+    for path, prefix, forged in _forge_cache_files():
+        path.write_bytes((prefix if keep_tag else b"") + forged)
+    verdict = grade(ZEROS)
+    assert not verdict.passed, "a forged case cache made a wrong answer pass"
+    assert grade(source(RIGHT)).passed
