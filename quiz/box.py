@@ -49,6 +49,10 @@ class BoxError(OSError):
     """The box could not be run: the machine or the installation, never the learner's code."""
 
 
+class Unisolated(BoxError):
+    """Boxes would run without namespace isolation, and the caller did not accept that."""
+
+
 def run(payload, limits: Limits = Limits(), worker: str | None = None) -> BoxRun:
     """Run the harness on `payload` (bytes, or a callable returning them) and collect the result.
 
@@ -391,10 +395,11 @@ def stop_worker() -> bool:
 
 
 @contextmanager
-def private_worker(jobs: int):
+def private_worker(jobs: int, unisolated_ok: bool = True):
     """A worker of our own with `jobs` acceptors on a private socket, stopped on leaving.
 
     Yields the socket path, or None if the worker did not come up (then every box runs cold).
+    `unisolated_ok=False`: raise Unisolated, before any box runs, if the worker has no namespaces.
     It ends with this process too (it is started from the calling thread, which must be the main one).
     On Linux the socket is abstract: nothing on disk, nothing left behind if this process is killed.
     """
@@ -424,6 +429,8 @@ def private_worker(jobs: int):
                 break
             if ready is None:
                 time.sleep(0.02)
+        if ready is not None and not unisolated_ok and ready.get("isolation") != "namespaces":
+            raise Unisolated(str(ready.get("isolation", "")).partition(": ")[2] or "?")
         yield path if ready is not None else None
     finally:
         _kill_group(proc)

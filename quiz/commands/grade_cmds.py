@@ -31,6 +31,8 @@ L = {
     "col_passed": {"ja": "合否", "en": "passed"},
     "col_cases": {"ja": "ケース", "en": "cases"},
     "col_reason": {"ja": "理由", "en": "reason"},
+    "unisolated": {"ja": "名前空間による隔離が使えないため採点しません ({why})。提出物を信頼できる場合に限り --allow-unisolated を付けてください (rabbit grade --help、rabbit doctor)。",
+                   "en": "not grading: namespace isolation is not available ({why}). Only for submissions you trust, pass --allow-unisolated (see rabbit grade --help and rabbit doctor)."},
     # doctor
     "iso_ns": {"ja": "名前空間 (user / PID / network / mount)", "en": "namespaces (user, PID, network, mount)"},
     "iso_rl": {"ja": "リソース制限のみ", "en": "resource limits only"},
@@ -70,6 +72,12 @@ def cmd_grade(
                              help="How many submissions to grade at once."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON list, one object per file."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV for a gradebook."),
+    allow_unisolated: bool = typer.Option(
+        False, "--allow-unisolated",
+        help="Grade even without namespace isolation (RABBIT_ISOLATION=off, or a machine that forbids it). "
+             "Then only resource limits apply: a submission runs as you and can read your files, the "
+             "other submissions and rabbit's own, signal or stop rabbit, use the network and pass data "
+             "to other submissions. Only for code you trust."),
     lang: Optional[str] = LangOpt,
 ) -> None:
     """Grade every submission in a directory, in parallel; nothing is recorded. / 一括採点 (記録しない)。"""
@@ -85,8 +93,13 @@ def cmd_grade(
     paths = batch.submissions(directory)
     start = time.monotonic()
     progress = _Progress(lang)
+    from quiz.box import Unisolated
+
     try:
-        rows = batch.grade_all(ex, paths, jobs, on_done=progress.update)
+        rows = batch.grade_all(ex, paths, jobs, on_done=progress.update, unisolated_ok=allow_unisolated)
+    except Unisolated as e:
+        progress.done()
+        _usage(m("unisolated", lang, why=e))
     finally:
         progress.done()
     seconds = time.monotonic() - start
