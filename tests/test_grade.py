@@ -204,42 +204,70 @@ def test_grade_an_empty_directory(tmp_path):
     assert json.loads(rabbit(["grade", str(tmp_path / "empty"), "-e", "lstm", "--json"]).stdout) == []
 
 
-def _private_workers(grade_pid):
-    """pid -> argv of the live processes of the private worker that the `rabbit grade` with this pid
-    started: the worker and its forks carry its socket name, which holds that pid. Other processes
-    on the machine (another test's or another user's `rabbit grade`) do not count."""
-    token = b"@rabbit-grade-%d-" % grade_pid
-    found = {}
+def _children():
+    """ppid -> pids of the live processes (a zombie has exited, it is only not reaped yet)."""
+    out = {}
     for p in os.listdir("/proc"):
-        if not p.isdigit():
-            continue
-        try:
-            with open(f"/proc/{p}/cmdline", "rb") as f:
-                argv = f.read().split(b"\0")
-            if not any(a.startswith(token) for a in argv):
+        if p.isdigit():
+            try:
+                with open(f"/proc/{p}/stat") as f:
+                    fields = f.read().rpartition(")")[2].split()
+            except OSError:  # it ended while we looked
                 continue
-            with open(f"/proc/{p}/stat") as f:
-                if f.read().rpartition(")")[2].split()[0] in ("Z", "X"):  # exited, not yet reaped
-                    continue
-        except OSError:  # it ended while we looked
-            continue
-        found[int(p)] = argv
+            if fields[0] not in ("Z", "X"):
+                out.setdefault(int(fields[1]), []).append(int(p))
+    return out
+
+
+def _argv(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().split(b"\0")
+    except OSError:
+        return []
+
+
+def _private_worker(grade_pid):
+    """The pids of the private worker that the `rabbit grade` with this pid started (the worker, its
+    acceptors and boxes), once it answers a ping on its socket (abstract, named after that pid);
+    None before. Only this test's processes: nobody else's `rabbit grade` on the machine counts."""
+    with open("/proc/net/unix") as f:
+        names = [line.split()[-1] for line in f.read().splitlines()[1:] if len(line.split()) >= 8]
+    if not any(box.ping(n) for n in names if n.startswith(f"@rabbit-grade-{grade_pid}-")):
+        return None
+    children = _children()
+    todo = [p for p in children.get(grade_pid, []) if _argv(p)[-2:] == [b"serve", b""]]
+    found = set()
+    while todo:
+        pid = todo.pop()
+        found.add(pid)
+        todo += children.get(pid, [])
     return found
 
 
-def _wait_until_gone(grade_pid, message, timeout=20):
+def _wait_for_worker(proc):
+    deadline = time.monotonic() + 60
+    while (pids := _private_worker(proc.pid)) is None:
+        assert proc.poll() is None and time.monotonic() < deadline, "the private worker never came up"
+        time.sleep(0.05)
+    assert pids, "the worker answered, but is not a child of rabbit grade"
+    return pids
+
+
+def _wait_until_gone(pids, message, timeout=10):
     deadline = time.monotonic() + timeout
-    while _private_workers(grade_pid):
-        assert time.monotonic() < deadline, f"{message}: {sorted(_private_workers(grade_pid))}"
+    while alive := pids & {p for kids in _children().values() for p in kids}:
+        assert time.monotonic() < deadline, f"{message}: {sorted(alive)}"
         time.sleep(0.05)
 
 
 def test_the_private_worker_is_stopped_at_the_end(tmp_path):
-    make_class(tmp_path / "class")
+    make_class(tmp_path / "class", {"slow.py": filled("__import__('time').sleep(0.5) or " + RIGHT)})
     proc = subprocess.Popen([sys.executable, "-m", "quiz", "grade", str(tmp_path / "class"), "-e", "lstm", "--jobs", "3"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pids = _wait_for_worker(proc)
     assert proc.wait(timeout=120) == 0
-    _wait_until_gone(proc.pid, "the private worker outlived rabbit grade", timeout=10)
+    _wait_until_gone(pids, "the private worker outlived rabbit grade")
 
 
 def test_the_private_worker_ends_with_a_killed_rabbit_grade(tmp_path):
@@ -247,18 +275,11 @@ def test_the_private_worker_ends_with_a_killed_rabbit_grade(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "quiz", "grade", str(tmp_path / "class"), "-e", "lstm"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while True:  # until the private worker is up and serving (it answers a ping on its socket)
-            workers = _private_workers(proc.pid)
-            sockets = {a.decode() for argv in workers.values() for a in argv if a.startswith(b"@rabbit-grade-")}
-            if any(box.ping(s) for s in sockets):
-                break
-            assert proc.poll() is None and time.monotonic() < deadline, "the private worker never came up"
-            time.sleep(0.05)
+        pids = _wait_for_worker(proc)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    _wait_until_gone(proc.pid, "the private worker outlived rabbit grade", timeout=10)
+    _wait_until_gone(pids, "the private worker outlived rabbit grade")
 
 
 def test_progress_is_shown_on_a_terminal_only(monkeypatch):
