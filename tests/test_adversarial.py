@@ -70,8 +70,10 @@ def attempt_log(mode):
 def grader_alive(mode, attempt_log):
     """After the hostile code: the worker (warm) still answers, and a right answer still passes."""
     yield
-    if mode == "warm":
-        assert box.ping() is not None, "the warm worker is gone"
+    if mode == "warm":  # a slow answer on a loaded machine is not a dead worker: ask until a deadline
+        deadline = time.monotonic() + 30
+        while box.ping() is None:
+            assert time.monotonic() < deadline, "the warm worker is gone"
     verdict = grading.grade(lstm(), grading.fill(lstm(), RIGHT), answer=RIGHT)
     assert verdict.passed, verdict
 
