@@ -85,6 +85,11 @@ def test_quiz_shows_shuffled_options_and_records_the_original_number(rabbit_home
     card = out.stderr.split(f"· {idx + 1}/{idx + 1} ·")[1]
     option_text = exercises[q.exercise].options[key - 1] if kind == "code" else q.options[key - 1]["en"]
     assert f"  {typed}. {option_text.split()[0]}" in card  # the key's text is shown under the typed number
+    explanation = (q.explanation.get("en") or exercises[q.exercise].explanation["en"]) if kind == "code" \
+        else q.explanation["en"]
+    for named in ("(option {})", "The answer is {}."):  # the explanation names the key as it was shown
+        if named.format(key) in explanation:
+            assert named.format(typed) in card.split("Explanation:")[1]
     # answering by the written number is now wrong, and the key is given in the shown numbering
     wrong = quiz(["day3", "--count", str(idx + 1), "--seed", str(seed), "--json", "--lang", "en"],
                  "\n".join(lines + [str(key)]) + "\n", RABBIT_HOME=str(rabbit_home.parent / "fresh"))

@@ -105,7 +105,7 @@ def cmd_quiz(
     count: str = typer.Option(str(DEFAULT_COUNT), "--count", "-n", metavar="N|all",
                               help=f"Questions in the session (default {DEFAULT_COUNT}): unseen first, then weak "
                                    "(missed last time, low accuracy), then the rest; all for every question."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Same seed, same questions in the same order."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Same seed (and same record): same questions, same order, options in the same order."),
     lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_LANG."),
     missed: bool = typer.Option(False, "--missed", help="Only questions whose last answer was wrong."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary at the end (questions go to stderr)."),
