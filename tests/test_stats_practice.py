@@ -130,3 +130,34 @@ def test_an_exercise_never_passed_is_still_scheduled_for_review(monkeypatch, rab
 
     card = _lstm_card([False, False, False])
     assert dt.fromisoformat(card["due"]) < dt.now(timezone.utc) + timedelta(days=1)
+
+
+def test_a_log_folded_by_the_previous_version_is_refolded(rabbit_home):
+    """Summaries folded before this change counted every submission; upgrading refolds them."""
+    import sqlite3
+
+    from quiz.store import MIGRATIONS, _statements
+
+    questions, exercises = _bank()
+    lstm = exercises["lstm"]
+    rabbit_home.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(rabbit_home / "rabbit.db", isolation_level=None)
+    for script in MIGRATIONS[:4]:  # a database of the previous schema, written by the previous rabbit
+        for statement in _statements(script):
+            db.execute(statement)
+    db.execute("PRAGMA user_version = 4")
+    now = datetime.now(timezone.utc)
+    chosen = [q for q in questions.values() if q.day == 3 and q.section == 2 and q.type == "choice"][:3]
+    rows = [(q.id, "question", 1, None) for q in chosen] + [(lstm.id, "exercise", 0, None)] * 3 + [(lstm.id, "exercise", 1, None)]
+    for i, (item, kind, correct, detail) in enumerate(rows):
+        db.execute("INSERT INTO attempts (uid, item_id, kind, correct, answered_at) VALUES (?,?,?,?,?)",
+                   (f"u{i}", item, kind, correct, (now - timedelta(minutes=10 - i)).isoformat(timespec="milliseconds")))
+    day = now.date().isoformat()
+    for q in chosen:  # what the previous fold left behind
+        db.execute("INSERT INTO summary_item_day VALUES (?, ?, 1, 1)", (q.id, day))
+    db.execute("INSERT INTO summary_item_day VALUES (?, ?, 1, 4)", (lstm.id, day))
+    db.execute("INSERT INTO summary_passed VALUES (?)", (lstm.id,))
+    db.execute("INSERT INTO derived_meta VALUES ('summary_last', ?)", (str(len(rows)),))
+    db.close()
+    sec = s2(stats("day3"))
+    assert sec["accuracy"] == pytest.approx(1.0) and sec["exercises_passed"] == 1 and sec["seen"] == 4
