@@ -48,27 +48,39 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
         if kind == "exercise":
             sec["exercises"] += 1
     seen: set[str] = set()
+    weights: dict[str, float] = {}  # one weight per UTC day (a few hundred), not per row
 
-    def weigh(item_id: str, d_text: str, right: int, count: int, attempts: int) -> None:
+    def weight(d_text: str) -> float:
+        w = weights.get(d_text)
+        if w is None:
+            age = max(0, (now.date() - date.fromisoformat(d_text[:10])).days)
+            w = weights[d_text] = 0.5 ** (age / HALF_LIFE_DAYS)
+        return w
+
+    for item_id, d_text, right, count in per_item_day:  # answers (submissions are not among them)
         item_id = code_to_exercise.get(item_id, item_id)
-        if item_id not in items or items[item_id][:2] not in sections:
-            return
-        sec = sections[items[item_id][:2]]
-        age = max(0.0, (now.date() - date.fromisoformat(d_text[:10])).days)
-        w = 0.5 ** (age / HALF_LIFE_DAYS)
-        sec["attempts"] += attempts
+        key = items[item_id][:2] if item_id in items else None
+        if key not in sections:
+            continue
+        sec = sections[key]
+        w = weight(d_text)
+        sec["attempts"] += count
         sec["weighted_right"] += w * right
         sec["weight"] += w * count
         seen.add(item_id)
-
-    for item_id, d_text, right, count in per_item_day:  # answers (submissions are not among them)
-        weigh(item_id, d_text, right, count, count)
     for item_id, submissions, first_pass_at, last_at in outcomes:
-        # an exercise is one answer whose outcome is its state: passed once = passed, dated by
-        # its first pass (or its latest try); every submission stays in the history count
-        weigh(item_id, first_pass_at or last_at, 1 if first_pass_at else 0, 1, submissions)
-        if first_pass_at and item_id in items and items[item_id][:2] in sections:
-            sections[items[item_id][:2]]["exercises_passed"] += 1
+        # an exercise is one answer whose outcome is its state: passed once = passed, dated by its
+        # first pass (or its latest try); every submission still counts in the history (attempts)
+        key = items[item_id][:2] if item_id in items else None
+        if key not in sections:
+            continue
+        sec = sections[key]
+        w = weight(first_pass_at or last_at)
+        sec["attempts"] += submissions
+        sec["weighted_right"] += w if first_pass_at else 0.0
+        sec["weight"] += w
+        sec["exercises_passed"] += 1 if first_pass_at else 0
+        seen.add(item_id)
     for item_id in seen:
         sections[items[item_id][:2]]["seen"] += 1
     from quiz.sections import names
