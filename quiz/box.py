@@ -232,7 +232,7 @@ def _exchange(proc, request: bytes, deadline: float, max_body: int):
         sel.close()
 
 
-MAX_HEADER = 1 << 20
+MAX_HEADER = 512 * 1024  # 64 KiB of printed output is at most 384 KiB of escaped JSON
 _MULTILINE = {"output", "error"}  # text fields of a reply that keep their line breaks
 
 
