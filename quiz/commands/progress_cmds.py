@@ -88,7 +88,7 @@ def _pct(frac: float | None) -> str:
 def cmd_stats(
     day: Optional[str] = typer.Argument(None, help="day1-day4 (default: every day)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
-    exam_date: Optional[str] = typer.Option(None, "--exam-date", help="YYYY-MM-DD; default: rabbit config exam-date."),
+    exam_date: Optional[str] = typer.Option(None, "--exam-date", help="YYYY-MM-DD, today or later; default: rabbit config exam-date."),
     lang: Optional[str] = LangOpt,
 ) -> None:
     """Where you stand per section: coverage, accuracy, exercises, streak, readiness. / 学習状況。"""
@@ -325,7 +325,7 @@ config_app = typer.Typer(help="Your settings. / 設定。", no_args_is_help=True
 
 @config_app.command("exam-date")
 def cmd_exam_date(
-    value: Optional[str] = typer.Argument(None, help="YYYY-MM-DD; omit to show the current one."),
+    value: Optional[str] = typer.Argument(None, help="YYYY-MM-DD, today or later; omit to show the current one."),
     clear: bool = typer.Option(False, "--clear", help="Forget the exam date."),
     lang: Optional[str] = LangOpt,
 ) -> None:
