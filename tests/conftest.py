@@ -66,6 +66,48 @@ def warm_worker(monkeypatch):
     shutil.rmtree(home, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def _shared_run_dir():
+    """The run directory of one warm worker kept for the whole session (see shared_warm_worker)."""
+    from quiz import box
+
+    base = Path(tempfile.mkdtemp(prefix="rw-", dir="/tmp"))
+    (base / "run").mkdir(mode=0o700)
+    yield base
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("RABBIT_HOME", str(base))
+        box.stop_worker()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def shared_warm_worker(monkeypatch, _shared_run_dir):
+    """A running warm worker, as `warm_worker`, but one process serves every test that asks for it
+    (starting a worker costs about a second): for tests that attack boxes, not the worker itself.
+    Each test still has a home of its own; its run/ links to the shared worker's directory. A
+    worker found dead (killed, or gone idle) is started again."""
+    import time
+
+    from quiz import box
+
+    home = Path(tempfile.mkdtemp(prefix="rw-", dir="/tmp"))
+    (home / "run").symlink_to(_shared_run_dir / "run")
+    monkeypatch.setenv("RABBIT_WORKER", "on")
+    monkeypatch.setenv("RABBIT_HOME", str(_shared_run_dir))
+    path = box.socket_path()
+    assert path is not None
+    if box.ping(path) is None:
+        box._start_worker(path)
+        deadline = time.monotonic() + 20
+        while box._run_warm(path, b"", box.Limits()) is None:
+            assert time.monotonic() < deadline, "the warm worker did not come up"
+            time.sleep(0.05)
+    monkeypatch.setenv("RABBIT_HOME", str(home))
+    assert box.socket_path() == str(home / "run" / Path(path).name)
+    yield box.socket_path()
+    shutil.rmtree(home, ignore_errors=True)  # the link only: the shared worker stays
+
+
 @pytest.fixture
 def rabbit_exe():
     """The installed console script next to the running interpreter."""

@@ -46,7 +46,7 @@ needs_namespaces = pytest.mark.skipif(
 def mode(request):
     """Each test twice: a one-shot worker (cold), and the learner's warm worker."""
     if request.param == "warm":
-        request.getfixturevalue("warm_worker")
+        request.getfixturevalue("shared_warm_worker")
     return request.param
 
 
@@ -395,7 +395,12 @@ def test_a_daemon_does_not_outlive_the_run():
     token = f"rabbit-daemon-{uuid.uuid4().hex}"
     prelude = f"""
         import os, sys, time
-        if os.fork() == 0:
+        try:
+            child = os.fork()
+        except OSError:  # a box may hold one process only (see quiz/seccomp.py)
+            child = -1
+            print("no child processes")
+        if child == 0:
             os.setsid()
             if os.fork() == 0:
                 os.execv(sys.executable, [sys.executable, "-c", "import time\\nwhile True: time.sleep(0.05)", "{token}"])
@@ -412,12 +417,13 @@ def test_a_daemon_does_not_outlive_the_run():
             return False
 
         deadline = time.monotonic() + 10
-        while not daemon_running() and time.monotonic() < deadline:
+        while child > 0 and not daemon_running() and time.monotonic() < deadline:
             time.sleep(0.02)
         print("daemon running:", daemon_running())
     """
     verdict = hostile(source(WRONG, prelude), reasons={"mismatch"})
-    assert "daemon running: True" in verdict.output, "the daemon never started, so this test proves nothing"
+    assert "daemon running: True" in verdict.output or "no child processes" in verdict.output, \
+        "the daemon never started, so this test proves nothing"
     assert _Watcher(token).matching() == [], "the daemon outlived the verdict"
 
 
@@ -442,9 +448,12 @@ def test_signalling_the_parent_and_every_visible_process():
         import os, signal, time
         print("pid", os.getpid(), "ppid", os.getppid())
         if os.getpid() == 1:
-            if os.fork() == 0:  # something in the box for kill(-1) to reach
-                time.sleep(30)
-                os._exit(0)
+            try:
+                if os.fork() == 0:  # something in the box for kill(-1) to reach
+                    time.sleep(30)
+                    os._exit(0)
+            except OSError:
+                pass  # a box may hold one process only (see quiz/seccomp.py)
             visible = [int(p) for p in os.listdir("/proc") if p.isdigit()]
             for target in [os.getppid(), -1] + visible:
                 try:
@@ -455,7 +464,7 @@ def test_signalling_the_parent_and_every_visible_process():
     """
     verdict = hostile(source(WRONG, prelude), reasons={"mismatch", "no_result"})
     assert "pid 1 ppid 0" in verdict.output
-    assert "sent -1" in verdict.output
+    assert "sent -1" in verdict.output or "refused -1 [Errno 3]" in verdict.output  # ESRCH: no other process to reach
     # this process survived (we are still here), and grader_alive checks the worker
 
 

@@ -21,7 +21,7 @@ RIGHT = "input_gate * a + forget_gate * prev_c"
 def box_mode(request):
     """Every test runs twice: a fresh `python -I` child, and a child forked by the warm worker."""
     if request.param == "warm":
-        request.getfixturevalue("warm_worker")
+        request.getfixturevalue("shared_warm_worker")
     return request.param
 
 
