@@ -439,6 +439,13 @@ def private_worker(jobs: int, unisolated_ok: bool = True):
             shutil.rmtree(scratch, ignore_errors=True)
 
 
+def memory_budget(limits: Limits) -> int:
+    """The most memory one box holds, all its processes together. No cgroup caps a box here, so
+    a box is one process (threads, but no children: see quiz/seccomp.py) within its address-space
+    limit. (Where cgroup v2 is delegated, a memory.max per box would allow children: not yet.)"""
+    return limits.address_space
+
+
 # -- what the isolation is (rabbit doctor, tests) ------------------------------------------------
 @cache
 def isolation_report() -> dict:

@@ -12,11 +12,13 @@ host files and runs as the same user. So, in the box (G), just before the learne
   locking one bound file, say /etc/os-release, could read each other's lock offsets;
 - no SysV IPC or POSIX message queues, no io_uring (which this filter could not see into), no
   pidfds, no process_vm_* calls;
-- kill() and tgkill() reach only the box's own process group and itself;
-- without namespaces, no AF_UNIX sockets either: abstract ones would reach other boxes and
-  the worker itself (with namespaces, each box has a network namespace of its own).
+- no child processes, only threads (unless a cgroup caps the box's memory as a whole): with one
+  process, the per-process address-space limit is the box's whole memory budget;
+- without namespaces, no AF_UNIX sockets either (abstract ones would reach other boxes and the
+  worker itself), and kill() and tgkill() reach only the box's own process group and itself
+  (with namespaces, a box has a network and a PID namespace of its own).
 
-Denied calls fail with EPERM; threads and child processes still work. The filter cannot be
+Denied calls fail with EPERM (fork with EAGAIN, as at a process limit); threads still work. The filter cannot be
 removed and is inherited by every process the box starts, across exec.
 """
 
@@ -29,7 +31,8 @@ import sys
 
 PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
 SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO = 0x7FFF0000, 0x00050000
-EPERM = 1
+EPERM, EAGAIN, ENOSYS = 1, 11, 38
+CLONE_THREAD = 0x00010000
 KEYCTL_JOIN_SESSION_KEYRING = 1
 
 # BPF instruction classes and modes
@@ -46,12 +49,13 @@ _ARCH = {  # AUDIT_ARCH_*, and the numbers of the calls involved
                             "semget": 64, "shmget": 29, "mq_open": 240, "io_uring_setup": 425,
                             "pidfd_open": 434, "pidfd_send_signal": 424, "process_vm_writev": 311,
                             "process_vm_readv": 310, "fcntl": 72, "socket": 41, "socketpair": 53,
-                            "kill": 62, "tgkill": 234, "tkill": 200}),
+                            "kill": 62, "tgkill": 234, "tkill": 200, "clone": 56, "clone3": 435,
+                            "fork": 57, "vfork": 58}),
     "aarch64": (0xC00000B7, {"flock": 32, "keyctl": 219, "add_key": 217, "request_key": 218, "msgget": 186,
                              "semget": 190, "shmget": 194, "mq_open": 180, "io_uring_setup": 425,
                              "pidfd_open": 434, "pidfd_send_signal": 424, "process_vm_writev": 271,
                              "process_vm_readv": 270, "fcntl": 25, "socket": 198, "socketpair": 199,
-                             "kill": 129, "tgkill": 131, "tkill": 130}),
+                             "kill": 129, "tgkill": 131, "tkill": 130, "clone": 220, "clone3": 435}),
 }
 _DENIED = ("flock", "keyctl", "add_key", "request_key", "msgget", "semget", "shmget", "mq_open",
            "io_uring_setup", "pidfd_open", "pidfd_send_signal", "process_vm_writev", "process_vm_readv", "tkill")
@@ -70,8 +74,12 @@ def _insn(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
     return struct.pack("HBBI", code, jt, jf, k & 0xFFFFFFFF)
 
 
-def program(pid: int, pgid: int, namespaced: bool) -> bytes:
-    """The filter for a box whose process is `pid` and whose process group is `pgid`."""
+def program(pid: int, pgid: int, namespaced: bool, children: bool = False) -> bytes:
+    """The filter for a box whose process is `pid` and whose process group is `pgid`.
+
+    `children`: whether the box may start processes (only where something else caps the memory
+    of all of them together); otherwise clone() makes threads only, and fork() fails with EAGAIN.
+    """
     arch, nr = _ARCH[platform.machine()]
     deny, allow = _insn(_RET_K, SECCOMP_RET_ERRNO | EPERM), _insn(_RET_K, SECCOMP_RET_ALLOW)
     arg0, arg1 = 16, 24  # seccomp_data: nr, arch, ip, then args (low 32 bits first, little-endian)
@@ -96,6 +104,15 @@ def program(pid: int, pgid: int, namespaced: bool) -> bytes:
             _insn(_LD_W_ABS, 0), _insn(_JGE_K, 0x40000000, 0, 1), deny]  # x32 calls: nothing
     for call in _DENIED:
         prog += [_insn(_JEQ_K, nr[call], 0, 1), deny]
+    if not children:
+        no_process = _insn(_RET_K, SECCOMP_RET_ERRNO | EAGAIN)
+        for call in ("fork", "vfork"):
+            if call in nr:
+                prog += [_insn(_JEQ_K, nr[call], 0, 1), no_process]
+        # clone3 passes its flags in memory, out of a filter's sight: ENOSYS, and libc falls back to clone
+        prog += [_insn(_JEQ_K, nr["clone3"], 0, 1), _insn(_RET_K, SECCOMP_RET_ERRNO | ENOSYS)]
+        prog += only_if("clone", [_insn(_LD_W_ABS, arg0), _insn(_JSET_K, CLONE_THREAD, 0, 1), allow, no_process])
+        prog += [_insn(_LD_W_ABS, 0)]
     prog += only_if("fcntl", reject(_LOCK_COMMANDS, arg1, allow))
     prog += [_insn(_LD_W_ABS, 0)]
     if not namespaced:
@@ -103,14 +120,15 @@ def program(pid: int, pgid: int, namespaced: bool) -> bytes:
         prog += [_insn(_LD_W_ABS, 0)]
         prog += only_if("socketpair", reject((AF_UNIX,), arg0, allow))
         prog += [_insn(_LD_W_ABS, 0)]
-    # kill(pid, sig): itself, its own group (0 or -pgid); tgkill(tgid, ...): itself
-    prog += only_if("kill", accept((pid, 0, -pgid), arg0))
-    prog += [_insn(_LD_W_ABS, 0)]
-    prog += only_if("tgkill", accept((pid,), arg0))
+    if not namespaced:  # (in a PID namespace of its own a box can signal nothing but itself anyway)
+        # kill(pid, sig): itself, its own group (0 or -pgid); tgkill(tgid, ...): itself
+        prog += only_if("kill", accept((pid, 0, -pgid), arg0))
+        prog += [_insn(_LD_W_ABS, 0)]
+        prog += only_if("tgkill", accept((pid,), arg0))
     return b"".join(prog + [allow])
 
 
-def seal(namespaced: bool) -> None:
+def seal(namespaced: bool, children: bool = False) -> None:
     """In the box, after privileges are dropped (no_new_privs set): a fresh session keyring, then the filter."""
     if supported():
         return
@@ -120,7 +138,7 @@ def seal(namespaced: bool) -> None:
     libc.syscall.restype = ctypes.c_long
     _, nr = _ARCH[platform.machine()]
     libc.syscall(nr["keyctl"], KEYCTL_JOIN_SESSION_KEYRING, None)  # best effort: keyctl is denied next
-    code = program(os.getpid(), os.getpgrp(), namespaced)
+    code = program(os.getpid(), os.getpgrp(), namespaced, children)
 
     class SockFprog(ctypes.Structure):
         _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_char_p)]

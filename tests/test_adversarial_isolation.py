@@ -355,7 +355,12 @@ def test_a_box_s_command_line_and_environment_name_nothing_of_rabbit_s(mode, uni
 
 DAEMON = """
 import os, sys
-if os.fork() == 0:
+try:
+    _child = os.fork()
+except OSError:  # no child processes in a box (see quiz/seccomp.py): nothing to outlive it
+    _child = -1
+    print("DAEMON STARTED? no: could not fork")
+if _child == 0:
     os.setsid()
     if os.fork() == 0:
         os.setsid()
@@ -368,7 +373,8 @@ while __import__("time").monotonic() < _end and not any(
         TOKEN.encode() in open("/proc/%s/cmdline" % p, "rb").read() for p in os.listdir("/proc") if p.isdigit()
         and os.path.exists("/proc/%s/cmdline" % p)):
     pass
-print("DAEMON STARTED")
+if _child > 0:
+    print("DAEMON STARTED")
 """
 
 
@@ -397,7 +403,7 @@ def test_without_namespaces_a_setsid_daemon_dies_with_its_box(mode, unisolated, 
         else:
             verdict = grade(src, request.getfixturevalue("warm_worker") if mode == "warm" else None)
             left = _running(token)
-        assert "DAEMON STARTED" in verdict.output, verdict.output
+        assert "DAEMON STARTED" in verdict.output, verdict.output  # or the box could not fork at all
         assert left == [], "the daemon outlived its box"
     finally:
         for pid in _running(token):
@@ -438,3 +444,81 @@ def test_a_rewritten_case_cache_is_not_trusted(keep_tag):
     verdict = grade(ZEROS)
     assert not verdict.passed, "a forged case cache made a wrong answer pass"
     assert grade(source(RIGHT)).passed
+
+
+# -- class 8: the memory of a box's processes together ------------------------------------------
+CHILD_MB = 300
+
+MANY = f"""
+import os
+_held = 0
+_pipes = []
+for _ in range(8):
+    r, w = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError as e:
+        print("fork failed:", type(e).__name__)
+        os.close(r)
+        os.close(w)
+        break
+    if pid == 0:
+        os.close(r)
+        block = bytearray({CHILD_MB} * 1024 * 1024)
+        for i in range(0, len(block), 4096):
+            block[i] = 1  # touched: resident, not just reserved
+        os.write(w, b"1")
+        os.read(os.open("/dev/zero", os.O_RDONLY), 1) and __import__("time").sleep(2)
+        os._exit(0)
+    os.close(w)
+    _pipes.append(r)
+for r in _pipes:
+    if os.read(r, 1) == b"1":
+        _held += 1
+print("HELD", _held)
+"""
+
+
+def test_the_processes_of_one_box_share_one_memory_budget():
+    limits = box.Limits(wall_seconds=10, cpu_seconds=6)
+    verdict = grade(source(WRONG, MANY), limits=limits)
+    line = next((l for l in verdict.output.splitlines() if l.startswith("HELD")), None)
+    assert line is not None, verdict.output
+    held = int(line.split()[1])
+    assert held * CHILD_MB * 1024**2 <= box.memory_budget(limits) - limits.address_space, \
+        f"{held} children held {held * CHILD_MB} MiB beside a parent allowed {limits.address_space >> 20} MiB"
+
+
+def test_the_reaper_kills_a_detached_daemon_of_its_subtree(tmp_path):
+    """The mechanism behind the box's end, where a box may start processes: a subreaper kills
+    every descendant, whatever it did with sessions and process groups."""
+    import subprocess
+
+    token = f"rabbit-reaped-{uuid.uuid4().hex}"
+    script = textwrap.dedent(f"""
+        import os, sys, time
+        sys.path.insert(0, {os.path.dirname(os.path.dirname(os.path.abspath(box.__file__)))!r})
+        from quiz import reaper
+        assert reaper.become_subreaper()
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                os.setsid()
+                os.execv(sys.executable, [sys.executable, "-c", "import time\\nwhile True: time.sleep(0.05)", {token!r}])
+            os._exit(0)
+        os.wait()
+        end = time.monotonic() + 10
+        while not any({token!r}.encode() in open(f"/proc/{{p}}/cmdline", "rb").read()
+                      for p in os.listdir("/proc") if p.isdigit() and os.path.exists(f"/proc/{{p}}/cmdline")):
+            assert time.monotonic() < end
+        print("detached", flush=True)
+        reaper.kill_descendants(False)
+        print("reaped", flush=True)
+    """)
+    try:
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+        assert "detached" in out.stdout and "reaped" in out.stdout, out.stderr
+        assert _running(token) == []
+    finally:
+        for pid in _running(token):
+            os.kill(pid, 9)
