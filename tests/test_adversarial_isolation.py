@@ -522,3 +522,25 @@ def test_the_reaper_kills_a_detached_daemon_of_its_subtree(tmp_path):
     finally:
         for pid in _running(token):
             os.kill(pid, 9)
+
+
+def _rabbit(args, **env):
+    import subprocess
+
+    full = dict(os.environ, RABBIT_LANG="en", **env)
+    return subprocess.run([sys.executable, "-m", "quiz", *args], capture_output=True, text=True, env=full, timeout=120)
+
+
+def test_rabbit_grade_refuses_to_run_unisolated_without_the_instructor_s_flag(tmp_path):
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "alice.py").write_text(source(RIGHT), encoding="utf-8")
+    refused = _rabbit(["grade", str(tmp_path / "class"), "-e", "lstm"], RABBIT_ISOLATION="off")
+    assert refused.returncode == 2, refused
+    assert "--allow-unisolated" in refused.stderr and "Traceback" not in refused.stderr
+    assert "alice" not in refused.stdout
+    allowed = _rabbit(["grade", str(tmp_path / "class"), "-e", "lstm", "--allow-unisolated", "--json"],
+                      RABBIT_ISOLATION="off")
+    assert allowed.returncode == 0, allowed.stderr
+    assert '"passed": true' in allowed.stdout
+    helptext = _rabbit(["grade", "--help"]).stdout
+    assert "--allow-unisolated" in helptext and "only resource limits" in " ".join(helptext.split()).lower()
