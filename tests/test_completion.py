@@ -44,3 +44,19 @@ def test_tab_completes_commands(rabbit_exe):
 
 def test_tab_completes_shells(rabbit_exe):
     assert _bash_complete(rabbit_exe, ["rabbit", "completion", "z"]) == ["zsh"]
+
+
+def test_tab_completes_exercise_names_for_every_exercise_command(rabbit_exe):
+    for command in ("show", "submit", "hint", "reset", "watch"):
+        assert _bash_complete(rabbit_exe, ["rabbit", command, "ls"]) == ["lstm"], command
+    assert "gradient_clipping" in _bash_complete(rabbit_exe, ["rabbit", "show", ""])
+
+
+def test_tab_completes_days(rabbit_exe):
+    assert _bash_complete(rabbit_exe, ["rabbit", "quiz", "day"]) == ["day1", "day2", "day3", "day4"]
+    assert _bash_complete(rabbit_exe, ["rabbit", "stats", "day3"]) == ["day3"]
+
+
+def test_completing_writes_nothing(rabbit_exe, rabbit_home):
+    _bash_complete(rabbit_exe, ["rabbit", "show", "l"])
+    assert not rabbit_home.exists()

@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 
+from quiz import completion
 from quiz.commands import exercise_core as core
 from quiz.commands import exercise_view as view
 from quiz.commands.exercise_core import _exercises, _get, _store, learner_copy, status_of as _status_of
@@ -59,7 +60,8 @@ def cmd_exercises(json_out: bool = JsonOpt, lang: Optional[str] = LangOpt) -> No
     out.print(table)
 
 
-def cmd_show(name: str = typer.Argument(..., help="traverse, bptt, gradient_clipping, lstm, gru, bidirectional, encode or attention"),
+def cmd_show(name: str = typer.Argument(..., help="traverse, bptt, gradient_clipping, lstm, gru, bidirectional, encode or attention",
+                                     autocompletion=completion.exercise_names),
              lang: Optional[str] = LangOpt) -> None:
     """Show the statement and the code with the blank, and the file to edit. / 問題文と穴埋めコード。
 
@@ -87,7 +89,7 @@ def cmd_show(name: str = typer.Argument(..., help="traverse, bptt, gradient_clip
 
 
 def cmd_submit(
-    name: str = typer.Argument(..., help="The exercise to grade, e.g. lstm."),
+    name: str = typer.Argument(..., help="The exercise to grade, e.g. lstm.", autocompletion=completion.exercise_names),
     file: Optional[Path] = typer.Option(None, "--file", "-f", help="Grade this file instead of your copy."),
     answer: Optional[str] = typer.Option(None, "--answer", "-a", help="Put this one expression into the blank and grade it; a number (3) means that option of `rabbit show`."),
     json_out: bool = JsonOpt,
@@ -97,7 +99,7 @@ def cmd_submit(
     raise typer.Exit(core.submit(name, file, answer, json_out, lang))
 
 
-def cmd_hint(name: str = typer.Argument(..., help="The exercise, e.g. lstm."), lang: Optional[str] = LangOpt) -> None:
+def cmd_hint(name: str = typer.Argument(..., help="The exercise, e.g. lstm.", autocompletion=completion.exercise_names), lang: Optional[str] = LangOpt) -> None:
     """Show the next hint tier (gentlest first). / 次の段階のヒント。"""
     lang = pick_lang(lang)
     ex = _get(name, lang)
@@ -111,7 +113,7 @@ def cmd_hint(name: str = typer.Argument(..., help="The exercise, e.g. lstm."), l
         view.prose(out, t("hint_last", lang, name=ex.name), style="dim")
 
 
-def cmd_reset(name: str = typer.Argument(..., help="The exercise, e.g. lstm."), lang: Optional[str] = LangOpt) -> None:
+def cmd_reset(name: str = typer.Argument(..., help="The exercise, e.g. lstm.", autocompletion=completion.exercise_names), lang: Optional[str] = LangOpt) -> None:
     """Restore your copy from the template, keeping every earlier version. / 初期状態に戻す。
 
     Your copy is first saved next to it as NAME.py.YYYYMMDD-HHMMSS.bak (local time; the names
@@ -144,7 +146,8 @@ def cmd_reset(name: str = typer.Argument(..., help="The exercise, e.g. lstm."), 
 
 
 def cmd_watch(
-    name: Optional[str] = typer.Argument(None, help="The exercise; default: the first one not passed yet."),
+    name: Optional[str] = typer.Argument(None, help="The exercise; default: the first one not passed yet.",
+                                         autocompletion=completion.exercise_names),
     interval: float = typer.Option(0.5, "--interval", help="Seconds between checks for a save."),
     lang: Optional[str] = LangOpt,
 ) -> None:

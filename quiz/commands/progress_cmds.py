@@ -10,6 +10,7 @@ from typing import Optional
 
 import typer
 
+from quiz import completion
 from quiz.commands.common import parse_day
 from quiz.commands.common import usage as _usage
 from quiz.i18n import pick_lang
@@ -86,7 +87,7 @@ def _pct(frac: float | None) -> str:
 
 
 def cmd_stats(
-    day: Optional[str] = typer.Argument(None, help="day1-day4 (default: every day)."),
+    day: Optional[str] = typer.Argument(None, help="day1-day4 (default: every day).", autocompletion=completion.days),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     exam_date: Optional[str] = typer.Option(None, "--exam-date", help="YYYY-MM-DD, today or later; default: rabbit config exam-date."),
     lang: Optional[str] = LangOpt,

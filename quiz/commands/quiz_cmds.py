@@ -11,11 +11,12 @@ from typing import Optional
 
 import typer
 
+from quiz import completion
 from quiz.commands.common import parse_day
 from quiz.i18n import pick_lang, text
 
 L = {
-    "card": {"ja": "Day{day} S{section} · {n}/{total} · {kind}", "en": "Day{day} S{section} · {n}/{total} · {kind}"},
+    "card": {"ja": "{where} · {n}/{total} · {kind}", "en": "{where} · {n}/{total} · {kind}"},
     "kind_choice": {"ja": "4択", "en": "choose one"},
     "kind_multi": {"ja": "複数選択 (例: 1 3)", "en": "choose all that apply (e.g. 1 3)"},
     "kind_numeric": {"ja": "数値", "en": "number"},
@@ -100,7 +101,7 @@ def _code_block(ex) -> str:
 
 
 def cmd_quiz(
-    day: str = typer.Argument(..., help="day1, day2, day3 or day4 (or 1-4)."),
+    day: str = typer.Argument(..., help="day1, day2, day3 or day4 (or 1-4).", autocompletion=completion.days),
     section: Optional[int] = typer.Option(None, "--section", "-s", help="Only this section (0 = review of the previous day)."),
     count: str = typer.Option(str(DEFAULT_COUNT), "--count", "-n", metavar="N|all",
                               help=f"Questions in the session (default {DEFAULT_COUNT}): unseen first, then weak "
@@ -260,7 +261,10 @@ class Runner:
         kind = m(f"kind_{q.type}", lang)
         src = m(f"source_{q.source}", lang)
         console.print()
-        console.rule(f"[bold]{m('card', lang, day=q.day, section=q.section, n=n, total=total, kind=kind)}[/] [dim]{src}[/]")
+        from quiz.sections import section_label
+
+        where = escape(section_label(q.day, q.section, lang))
+        console.rule(f"[bold]{m('card', lang, where=where, n=n, total=total, kind=kind)}[/] [dim]{src}[/]")
         if item.note:
             console.print(f"[yellow]{escape(item.note)}[/]")
         if ex is not None:
@@ -375,12 +379,14 @@ def _summary(console, tally, day: int, seed: int, lang: str, finished: bool, opt
     if not finished:
         console.print(m("stopped", lang, asked=tally.asked), style="dim")
     if tally.asked:
+        from quiz.sections import section_label
+
         table = Table()
-        for col in (m("section", lang), m("asked", lang), m("right", lang), m("rate", lang)):
-            table.add_column(col, justify="right")
+        for i, col in enumerate((m("section", lang), m("asked", lang), m("right", lang), m("rate", lang))):
+            table.add_column(col, justify="left" if i == 0 else "right")
         for d, s, a, c in tally.by_section():
             bar = "█" * round(10 * c / a) + "░" * (10 - round(10 * c / a))
-            table.add_row(f"Day{d} S{s}", str(a), str(c), f"{bar} {100 * c / a:.0f}%")
+            table.add_row(section_label(d, s, lang), str(a), str(c), f"{bar} {100 * c / a:.0f}%")
         console.print(table)
     console.print(m("replay", lang, day=day, seed=seed, opts=opts), style="dim")
     if tally.correct < tally.asked:
