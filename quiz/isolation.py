@@ -483,7 +483,48 @@ def observe(spec: dict) -> dict:
     except OSError:
         facts["cap_eff"] = None
     facts["processes_seen"] = len([p for p in os.listdir("/proc") if p.isdigit()]) if os.path.isdir("/proc") else None
+    facts.update(_limits_seen())
     return facts
+
+
+def _limits_seen() -> dict:
+    """What the box may do, tried rather than assumed: start a process, lock a file, use a keyring."""
+    import fcntl
+    import resource
+    import struct
+
+    out: dict = {}
+    soft, _ = resource.getrlimit(resource.RLIMIT_NPROC)
+    out["rlimit_nproc"] = None if soft == resource.RLIM_INFINITY else soft
+    out["rlimit_as"] = resource.getrlimit(resource.RLIMIT_AS)[0]
+    try:
+        pid = os.fork()
+    except OSError as e:
+        out["children"] = errno.errorcode.get(e.errno or 0, str(e))
+    else:
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        out["children"] = "allowed"
+    try:
+        fd = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.fcntl(fd, fcntl.F_GETLK, struct.pack("hhqqi4x", fcntl.F_RDLCK, 0, 0, 1, 0))
+            out["locks"] = "allowed"
+        finally:
+            os.close(fd)
+    except OSError as e:
+        out["locks"] = errno.errorcode.get(e.errno or 0, str(e))
+    if LINUX:
+        import ctypes
+        import platform
+
+        number = {"x86_64": 250, "aarch64": 219}.get(platform.machine())
+        if number is not None:
+            libc = _c()
+            ret = libc.syscall(number, ctypes.c_long(0), ctypes.c_long(-4), ctypes.c_long(0))  # KEYCTL_GET_KEYRING_ID
+            out["keyring"] = "allowed" if ret >= 0 else errno.errorcode.get(ctypes.get_errno(), "?")
+    return out
 
 
 def _shows(path: str) -> bool:

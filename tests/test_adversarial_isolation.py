@@ -544,3 +544,22 @@ def test_rabbit_grade_refuses_to_run_unisolated_without_the_instructor_s_flag(tm
     assert '"passed": true' in allowed.stdout
     helptext = _rabbit(["grade", "--help"]).stdout
     assert "--allow-unisolated" in helptext and "only resource limits" in " ".join(helptext.split()).lower()
+
+
+@pytest.mark.parametrize("setting", ["auto", "off"])
+def test_doctor_states_the_caps_that_really_hold(setting):
+    import json
+
+    data = json.loads(_rabbit(["doctor", "--json"], RABBIT_ISOLATION=setting).stdout)
+    limits = data["isolation"]["limits"]
+    text = _rabbit(["doctor"], RABBIT_ISOLATION=setting).stdout
+    if os.geteuid() == 0:  # RLIMIT_NPROC binds nobody running as root
+        assert limits["process_cap"]["by"] != "RLIMIT_NPROC"
+        assert "RLIMIT_NPROC only" not in text and "RLIMIT_NPROC 64" not in text
+    if data["isolation"]["active"]:
+        assert limits["process_cap"] == {"by": "pid_max", "value": 301}
+    # the memory bound it states is what the box test above measures
+    assert limits["children"] is False and limits["memory"]["by"] == "one process"
+    assert limits["memory"]["budget"] == box.memory_budget(box.Limits())
+    assert "at most 2 GiB per box" in text
+    assert "file locks / keyrings: denied / denied" in text

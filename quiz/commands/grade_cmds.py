@@ -46,10 +46,20 @@ L = {
     "fact_hidden": {"ja": "参照実装と RABBIT_HOME: {state}", "en": "reference engine and RABBIT_HOME: {state}"},
     "hidden": {"ja": "見えない", "en": "not visible"},
     "visible": {"ja": "見える ({paths})", "en": "visible ({paths})"},
-    "fact_procs": {"ja": "プロセス数の上限: {cap}", "en": "process cap: {cap}"},
+    "fact_procs": {"ja": "プロセス・スレッド数の上限: {cap}", "en": "process and thread cap: {cap}"},
     "fact_caps": {"ja": "ケーパビリティ: {caps}", "en": "capabilities: {caps}"},
     "none": {"ja": "なし", "en": "none"},
-    "rlimit_only": {"ja": "RLIMIT_NPROC のみ", "en": "RLIMIT_NPROC only"},
+    "cap_pidns": {"ja": "{n} (ボックス専用の PID 名前空間)", "en": "{n} (the box's own PID namespace)"},
+    "cap_nproc": {"ja": "RLIMIT_NPROC {n} (このユーザーの全プロセスで数えます)", "en": "RLIMIT_NPROC {n} (counting every process of this user)"},
+    "cap_none": {"ja": "なし (root には RLIMIT_NPROC が効きません)", "en": "none (RLIMIT_NPROC does not apply to root)"},
+    "fact_children": {"ja": "子プロセス: {state}", "en": "child processes: {state}"},
+    "children_denied": {"ja": "作れません (1 ボックス 1 プロセス、スレッドは可)", "en": "none (a box is one process; threads are allowed)"},
+    "children_allowed": {"ja": "作れます", "en": "allowed"},
+    "fact_memory": {"ja": "メモリ: 1 ボックス合計 {total} まで ({how})", "en": "memory: at most {total} per box, all its processes together ({how})"},
+    "memory_one": {"ja": "1 プロセス × アドレス空間の上限 {each}; cgroup v2 は {cgroup}", "en": "1 process × an address-space limit of {each}; cgroup v2: {cgroup}"},
+    "memory_many": {"ja": "上限なし: プロセスごとに {each}、プロセス数 {n}", "en": "no overall cap: {each} per process, up to {n} processes"},
+    "fact_sealed": {"ja": "ファイルロック / キーリング: {locks} / {keyring}", "en": "file locks / keyrings: {locks} / {keyring}"},
+    "denied": {"ja": "使えません", "en": "denied"},
     "isolation": {"ja": "隔離", "en": "isolation"},
     "worker": {"ja": "常駐ワーカー", "en": "warm worker"},
     "database": {"ja": "記録 (DB)", "en": "database"},
@@ -242,6 +252,7 @@ def cmd_doctor(json_out: bool = typer.Option(False, "--json", help="Print machin
             "detail": report.get("detail", ""),
             "error": report.get("error", ""),
             "box": facts,
+            "limits": _limits(facts, bool(report.get("active"))),
         },
         "worker": {"enabled": worker_enabled, "running": pong is not None, "socket": box.socket_path(),
                    "isolation": pong.get("isolation") if pong else None},
@@ -268,8 +279,20 @@ def cmd_doctor(json_out: bool = typer.Option(False, "--json", help="Print machin
         seen = facts.get("visible") or []
         state = m("visible", lang, paths=", ".join(dict.fromkeys(seen))) if seen else m("hidden", lang)
         rows.append(("", "  " + m("fact_hidden", lang, state=state)))
-        cap = facts.get("pid_max") if iso["active"] and facts.get("pid_max") else m("rlimit_only", lang)
-        rows.append(("", "  " + m("fact_procs", lang, cap=cap)))
+        limits = data["isolation"]["limits"]
+        cap = limits["process_cap"]
+        text = (m("cap_pidns", lang, n=cap["value"]) if cap["by"] == "pid_max" else
+                m("cap_nproc", lang, n=cap["value"]) if cap["by"] == "RLIMIT_NPROC" else m("cap_none", lang))
+        rows.append(("", "  " + m("fact_procs", lang, cap=text)))
+        one = facts.get("children") != "allowed"
+        rows.append(("", "  " + m("fact_children", lang, state=m("children_denied" if one else "children_allowed", lang))))
+        mem = limits["memory"]
+        each = _gib(facts.get("rlimit_as"))
+        how = (m("memory_one", lang, each=each, cgroup=mem["cgroup"]) if mem["by"] == "one process" else
+               m("memory_many", lang, each=each, n=cap["value"] or "?"))
+        rows.append(("", "  " + m("fact_memory", lang, total=_gib(mem["budget"]) if mem["budget"] else "?", how=how)))
+        rows.append(("", "  " + m("fact_sealed", lang, **{k: m("denied", lang) if facts.get(k) == "EPERM" else
+                                                           (facts.get(k) or "?") for k in ("locks", "keyring")})))
         caps = facts.get("cap_eff")
         rows.append(("", "  " + m("fact_caps", lang, caps=m("none", lang) if caps and int(caps, 16) == 0 else caps)))
     if not worker_enabled:
@@ -289,6 +312,52 @@ def cmd_doctor(json_out: bool = typer.Option(False, "--json", help="Print machin
     width = max(_width(k) for k, _ in rows)
     for key, value in rows:
         print(f"{key}{' ' * (width - _width(key))}  {value}")
+
+
+def _limits(facts: dict, active: bool) -> dict:
+    """The process cap and the memory bound that really hold, from what the probe box saw.
+
+    RLIMIT_NPROC binds nobody running as root; pid_max caps a box only when it is the value the
+    box set in its own PID namespace (Linux >= 6.14)."""
+    from quiz import isolation
+
+    if not facts:
+        return {"process_cap": {"by": None, "value": None}, "children": None,
+                "memory": {"by": None, "budget": None, "cgroup": "-"}}
+    one = facts.get("children") != "allowed"  # seccomp: clone() makes threads only
+    if active and facts.get("pid_max") == isolation.PID_CAP:
+        cap = {"by": "pid_max", "value": isolation.PID_CAP}
+    elif os.geteuid() != 0 and facts.get("rlimit_nproc"):
+        cap = {"by": "RLIMIT_NPROC", "value": facts["rlimit_nproc"]}
+    else:
+        cap = {"by": None, "value": None}
+    each = facts.get("rlimit_as")
+    cgroup = _cgroup_v2()
+    if one:
+        memory = {"by": "one process", "budget": each, "cgroup": cgroup}
+    else:
+        memory = {"by": None, "budget": each * cap["value"] if each and cap["value"] else None, "cgroup": cgroup}
+    return {"process_cap": cap, "children": not one, "memory": memory}
+
+
+def _cgroup_v2() -> str:
+    """Whether this machine would let rabbit cap a box's memory with cgroup v2 (not used yet)."""
+    root = Path("/sys/fs/cgroup")
+    controllers = root / "cgroup.controllers"
+    if not controllers.exists():
+        return "not mounted at /sys/fs/cgroup (cgroup v1 or hybrid)"
+    try:
+        own = Path(open("/proc/self/cgroup").read().split("::", 1)[1].strip().lstrip("/"))
+        here = root / own
+        if "memory" not in (here / "cgroup.controllers").read_text().split():
+            return "no memory controller delegated"
+        return "delegated" if os.access(here, os.W_OK) else "not writable"
+    except (OSError, IndexError):
+        return "unreadable"
+
+
+def _gib(n) -> str:
+    return f"{n / 1024**3:g} GiB" if isinstance(n, int) else "?"
 
 
 def register(app: typer.Typer) -> None:
