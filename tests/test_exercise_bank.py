@@ -7,6 +7,9 @@ import pytest
 from quiz import cases, grading
 from quiz.exercises import load_all
 
+# These tests are about the bank's answers, not the box: the session's warm worker grades them
+# (the same harness, forked instead of started cold for each of some hundred submissions).
+pytestmark = pytest.mark.usefixtures("shared_warm_worker")
 # DOMAIN.md: for a 1-D w, w.dot(E.T) computes the same values as E.dot(w); grading by value
 # accepts it, and the explanation says the exam intends E.dot(w).
 SAME_VALUES = {("encode", "w.dot(E.T)")}
