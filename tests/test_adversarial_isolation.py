@@ -563,3 +563,30 @@ def test_doctor_states_the_caps_that_really_hold(setting):
     assert limits["memory"]["budget"] == box.memory_budget(box.Limits())
     assert "at most 2 GiB per box" in text
     assert "file locks / keyrings: denied / denied" in text
+
+
+@pytest.mark.parametrize("mode", ["cold", "warm"])
+def test_without_namespaces_a_box_signals_nobody_and_reaches_no_unix_socket(mode, unisolated, request):
+    worker = request.getfixturevalue("warm_worker") if mode == "warm" else None
+    target = worker or "@rabbit-nothing-here"
+    prelude = f"""
+        import os, socket
+        for _pid in (os.getppid(), {os.getpid()}, -1):
+            try:
+                os.kill(_pid, 0)  # signal 0: only asks whether a signal could be sent
+                print("COULD SIGNAL", _pid)
+            except OSError as e:
+                print("no signal to", _pid, type(e).__name__)
+        try:
+            _s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            _s.connect({target!r}.replace("@", "\\0", 1))
+            print("REACHED", {target!r})
+        except OSError as e:
+            print("no unix socket:", type(e).__name__)
+    """
+    verdict = grade(source(WRONG, prelude), worker)
+    assert verdict.isolation.startswith("rlimits")
+    assert "COULD SIGNAL" not in verdict.output and verdict.output.count("no signal to") == 3, verdict.output
+    assert "REACHED" not in verdict.output and "no unix socket: PermissionError" in verdict.output
+    if worker:
+        assert box.ping(worker) is not None
