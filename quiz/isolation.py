@@ -8,10 +8,13 @@ The process tree, when namespaces are available:
 
     rabbit ── R (worker program; falls back to serving itself when X fails)
                └─ X (new user, mount, network, IPC, UTS and PID namespaces; a new root)
-                   └─ W (PID 1 of the worker's PID namespace: numpy imported, serves)
-                       └─ G (one per submission: PID 1 of a PID namespace of its own, with
-                             its own mount, IPC and network namespaces, a small tmpfs for its
-                             working directory, a fresh read-only /proc, no capabilities)
+                   └─ W (PID 1 of the worker's PID namespace: numpy imported; it and the
+                         │   acceptors A forked from it accept connections and read nothing)
+                         └─ S (one per connection, forked by A before a byte is read)
+                             └─ G (the box, forked by S before S reads the request: PID 1 of a
+                                   PID namespace of its own, with its own mount, IPC and network
+                                   namespaces, a small tmpfs for its working directory, a fresh
+                                   read-only /proc, no capabilities, a seccomp filter)
 
 The new root holds only what Python and numpy need, read-only: the system directories, a few
 files of /etc, the interpreter and its site-packages, a minimal /dev. The rabbit home, the

@@ -6,6 +6,10 @@ program itself (`python -I -c <this source> MODE`, its spec and socket on stdin)
 rabbit process, where it loads isolation.py, seccomp.py and reaper.py by path. Modes: `serve` (the warm worker on a socket: the learner's,
 or a private one with several acceptors for `rabbit grade`), `once` (one submission over
 stdin/stdout: the cold path) and `probe` (what a box sees, for `rabbit doctor`).
+
+No box inherits another submission: each is forked from a process that has never held a
+request, a result or case data (the acceptor forks S per connection, S forks the box and only
+then reads the request, hands the box its limits on a pipe and its payload on stdin).
 """
 
 from __future__ import annotations
