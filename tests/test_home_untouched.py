@@ -54,7 +54,6 @@ def test_commands_write_only_into_rabbit_home(tmp_path):
         (["bank", "validate"], ""),
         (["grade", str(klass), "--exercise", "lstm"], ""),
         (["doctor"], ""),
-        (["demo"], ""),
     ]
     codes = {" ".join(args): _run(args, env, cwd, stdin).returncode for args, stdin in runs}
     assert codes["submit lstm --answer " + RIGHT] == 0 and codes["exercises"] == 0, codes
@@ -65,11 +64,15 @@ def test_commands_write_only_into_rabbit_home(tmp_path):
 
 
 def test_demo_without_rabbit_home_leaves_home_empty(tmp_path):
-    home = tmp_path / "home"
-    home.mkdir()
+    home, tmp, cwd = (tmp_path / n for n in ("home", "tmp", "cwd"))
+    for d in (home, tmp, cwd):
+        d.mkdir()
     env = _env(home)
+    env["TMPDIR"] = str(tmp)  # where the throw-away home goes
     env.pop("RABBIT_WORKER", None)  # the default: the demo's submissions may start a warm worker
-    out = _run(["demo"], env, tmp_path)
+    out = _run(["demo"], env, cwd)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "$ rabbit submit lstm" in out.stdout and "$ rabbit stats day3" in out.stdout
     assert _everything_under(home) == [], "the demo wrote outside its throw-away home"
+    assert _everything_under(cwd) == []
+    assert _everything_under(tmp) == [], "the demo left its throw-away home behind"
