@@ -1,5 +1,5 @@
-"""The case cache is trusted only under a tag no box can forge: HMAC-SHA256 with a key kept in
-the kernel's user keyring, never in a file.
+"""The case cache is trusted only under a tag no box can forge: HMAC-SHA256 (over the home's
+path and the file) with a key kept in the kernel's user keyring, never in a file.
 
 A key file under $RABBIT_HOME would be enough while boxes run in namespaces (they do not see the
 home at all), but without namespaces a box runs as the same user and can read any file rabbit
@@ -35,26 +35,31 @@ class Unsealed(ValueError):
     """The cache file carries no valid tag: recompute it."""
 
 
+def _tag(raw: bytes, home: str) -> bytes:
+    # one key per user (a keyring holds few keys); the home is part of what is signed
+    return hmac.new(_key(), os.fsencode(home) + b"\0" + raw, hashlib.sha256).digest()
+
+
 def seal(raw: bytes, home: str) -> bytes:
-    return MAGIC + hmac.new(_key(home), raw, hashlib.sha256).digest() + raw
+    return MAGIC + _tag(raw, home) + raw
 
 
 def unseal(data: bytes, home: str) -> bytes:
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + TAG:
         raise Unsealed("the cache carries no tag")
     tag, raw = data[len(MAGIC) : len(MAGIC) + TAG], data[len(MAGIC) + TAG :]
-    if not hmac.compare_digest(tag, hmac.new(_key(home), raw, hashlib.sha256).digest()):
+    if not hmac.compare_digest(tag, _tag(raw, home)):
         raise Unsealed("the cache's tag does not verify")
     return raw
 
 
 @cache
-def _key(home: str) -> bytes:
-    return _keyring_key(home) or os.urandom(TAG)
+def _key() -> bytes:
+    return _keyring_key() or os.urandom(TAG)
 
 
-def _keyring_key(home: str) -> bytes | None:
-    """The key for `home` in the user keyring, made on first use; None without a keyring."""
+def _keyring_key() -> bytes | None:
+    """This user's key in the user keyring, made on first use; None without a keyring."""
     if not sys.platform.startswith("linux") or platform.machine() not in _CALLS:
         return None
     import ctypes
@@ -65,7 +70,7 @@ def _keyring_key(home: str) -> bytes | None:
         return None
     libc.syscall.restype = ctypes.c_long
     add_key, keyctl = _CALLS[platform.machine()]
-    name = ("rabbit-cases:" + hashlib.sha256(os.fsencode(home)).hexdigest()[:24]).encode()
+    name = b"rabbit-case-cache"
     ring = ctypes.c_long(KEY_SPEC_USER_KEYRING)
 
     def read(serial: int) -> bytes | None:
