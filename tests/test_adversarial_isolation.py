@@ -332,13 +332,8 @@ def _rabbit_paths():
 
 
 @pytest.mark.parametrize("mode", ["cold", "warm", "grade"])
-def test_a_box_s_command_line_and_environment_name_nothing_of_rabbit_s(mode, unisolated, request, monkeypatch):
-    if mode == "warm":
-        worker = request.getfixturevalue("warm_worker")
-    elif mode == "grade":
-        worker = None
-    else:
-        worker = None
+def test_a_box_s_command_line_and_environment_name_nothing_of_rabbit_s(mode, unisolated, request):
+    worker = request.getfixturevalue("warm_worker") if mode == "warm" else None
     src = source(WRONG, PEEK)
     if mode == "grade":
         with box.private_worker(1) as path:
