@@ -16,5 +16,5 @@ def gradient_clipping(grad, threshold):
     norm = np.linalg.norm(grad)
     rate = threshold / norm
     if rate < 1:
-        return ___き___  # (き) fill in this blank
+        return ___さ___  # (さ) fill in this blank
     return grad

@@ -128,14 +128,20 @@ def judge(q: Question, text: str, right_option: int | None = None, order: tuple[
     raise ValueError(f"unknown question type {q.type}")
 
 
+def _compact(text: str) -> str:
+    """A formula as typed, without what learners vary: spaces, subscript marks (`_`, `^`,
+    braces) and product signs, so `W z0`, `Wz0`, `W*z_{0}` and `W_{in}x_1` meet the keyword."""
+    return re.sub(r"[{}^·*]", "", _loose(text))
+
+
 def key_point_hits(q: Question, text: str) -> list[int]:
     mine = nfkc(text).casefold()
-    mine_loose = _loose(text)
+    mine_compact = _compact(text)
     hits = []
     for i, kp in enumerate(q.key_points):
         for word in kp.get("keywords", []):
             w = nfkc(word).casefold()
-            if w in mine or (_loose(w) and _loose(w) in mine_loose):
+            if w in mine or (_compact(w) and _compact(w) in mine_compact):
                 hits.append(i)
                 break
     return hits

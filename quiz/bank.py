@@ -17,7 +17,7 @@ from quiz import home, resources
 from quiz.problems import LANGS, BankError, Problem, check_text
 
 TYPES = ("choice", "multi", "numeric", "text", "expr", "describe", "code")
-SOURCES = ("confirmation", "original")
+SOURCES = ("confirmation", "challenge", "original")
 COMMON = {"id", "day", "section", "type", "source", "prompt", "explanation", "tags"}
 PER_TYPE = {
     "choice": {"options", "answer", "shuffle"},
@@ -115,7 +115,7 @@ def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[
     if not _is_int(raw["section"]) or raw["section"] < 0:
         problems.append(Problem(path, line("section"), f"{label}section", f"expected a section number (0 or more), got {raw['section']!r}"))
     if raw["source"] not in SOURCES:
-        problems.append(Problem(path, line("source"), f"{label}source", f"expected confirmation or original, got {raw['source']!r}"))
+        problems.append(Problem(path, line("source"), f"{label}source", f"expected one of {', '.join(SOURCES)}, got {raw['source']!r}"))
     for key in ("prompt", "explanation"):
         if key in raw:
             check_text(raw[key], problems, path, line(key), f"{label}{key}")

@@ -25,6 +25,7 @@ L = {
     "kind_describe": {"ja": "記述 (簡潔に)", "en": "describe briefly"},
     "kind_code": {"ja": "コード穴埋め 4択", "en": "code, choose one"},
     "source_confirmation": {"ja": "確認テスト", "en": "confirmation test"},
+    "source_challenge": {"ja": "演習チャレンジ", "en": "course exercise (演習チャレンジ)"},
     "source_original": {"ja": "E資格形式オリジナル", "en": "original, exam style"},
     "correct": {"ja": "✔ 正解", "en": "✔ Correct"},
     "wrong": {"ja": "✘ 不正解", "en": "✘ Wrong"},
