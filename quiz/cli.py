@@ -8,6 +8,8 @@ from typing import Optional
 import typer
 
 from quiz import __version__
+from quiz.problems import BankError
+from quiz.storeerror import StoreError  # not quiz.store: --help does not import sqlite3
 
 app = typer.Typer(
     name="rabbit",
@@ -57,16 +59,14 @@ def main() -> None:
 
     if completion.COMPLETE_VAR in os.environ:  # TAB pressed in a shell that sourced the script
         completion.activate()
+    # the two errors a learner can cause with their files; anything else is a bug
     try:
         app(prog_name="rabbit", complete_var=completion.COMPLETE_VAR)
-    except Exception as e:  # the two errors a learner can cause with their files; anything else is a bug
-        kind = type(e).__name__
-        if kind == "BankError":
-            print("rabbit: the bank has problems / 問題バンクに誤りがあります:", file=sys.stderr)
-            for p in e.problems:
-                print(f"  {p}", file=sys.stderr)
-            sys.exit(2)
-        if kind == "StoreError":
-            print(f"rabbit: {e}", file=sys.stderr)
-            sys.exit(2)
-        raise
+    except BankError as e:
+        print("rabbit: the bank has problems / 問題バンクに誤りがあります:", file=sys.stderr)
+        for p in e.problems:
+            print(f"  {p}", file=sys.stderr)
+        sys.exit(2)
+    except StoreError as e:
+        print(f"rabbit: {e}", file=sys.stderr)
+        sys.exit(2)

@@ -8,7 +8,7 @@ import sys
 def main() -> None:
     if sys.argv[1:2] == ["submit"]:
         from quiz.problems import BankError
-        from quiz.store import StoreError
+        from quiz.storeerror import StoreError
 
         try:
             from quiz.commands.exercise_core import fast_submit

@@ -10,7 +10,7 @@ import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 
-from quiz.store import SUBMISSION, Store
+from quiz.store import SUMMARY_MARK, Store
 
 HALF_LIFE_DAYS = 14.0  # an answer two weeks old weighs half as much as one given today
 ACTIVITY_DAYS = 28
@@ -29,14 +29,9 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
     code_to_exercise = {q.id: exercises[q.exercise].id for q in questions if q.type == "code" and q.exercise in exercises}
 
     fold(store)
-    db = store.connect()
-    per_item_day = db.execute("SELECT item_id, day, right, total FROM summary_item_day").fetchall()
-    latest = db.execute("SELECT item_id, correct, item_hash FROM summary_item").fetchall()
-    total = db.execute("SELECT coalesce(sum(total), 0) FROM summary_day").fetchone()[0]
     since = (today - timedelta(days=ACTIVITY_DAYS)).isoformat()
-    activity_rows = db.execute("SELECT day, total FROM summary_day WHERE day > ?", (since,)).fetchall()
-    streak_days = {d for (d,) in db.execute("SELECT day FROM summary_day")}
-    outcomes = db.execute("SELECT item_id, submissions, first_pass_at, last_at FROM summary_exercise").fetchall()
+    summary = store.summaries(since)
+    per_item_day, latest, outcomes = summary["per_item_day"], summary["latest"], summary["exercises"]
 
     sections: dict[tuple[int, int], dict] = {}
     for item_id, (d, s, kind, _) in items.items():
@@ -101,15 +96,15 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
     weakest = sorted(practised, key=lambda r: (r["accuracy"], r["coverage"]))
     changed = sorted(item for item, _, h in latest if item in items and h and h != items[item][3])
 
-    counts = {date.fromisoformat(d): n for d, n in activity_rows if d}
+    counts = {date.fromisoformat(d): n for d, n in summary["activity"] if d}
     activity = [{"date": (today - timedelta(days=i)).isoformat(), "count": counts.get(today - timedelta(days=i), 0)}
                 for i in range(ACTIVITY_DAYS - 1, -1, -1)]
     return {
-        "total_attempts": total,
+        "total_attempts": summary["total"],
         "sections": rows,
         "weakest": [{"day": r["day"], "section": r["section"], "name": r["name"], "accuracy": r["accuracy"]}
                     for r in weakest[:3]],
-        "streak": _streak(streak_days, today),
+        "streak": _streak(summary["days"], today),
         "activity": activity,
         "changed_items": changed,
         # a date that has passed gets no forecast (it would promise the recall of today)
@@ -119,75 +114,26 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
     }
 
 
-_FOLD = [
-    # answers per item and UTC day (the recency weighting needs no finer grain); a submission is
-    # not an answer: it is folded into its exercise's outcome below
-    """INSERT INTO summary_item_day (item_id, day, right, total)
-       SELECT item_id, substr(answered_at, 1, 10), sum(correct), count(*) FROM attempts
-       WHERE id > ? AND NOT (""" + SUBMISSION + """) GROUP BY 1, 2
-       ON CONFLICT(item_id, day) DO UPDATE SET right = right + excluded.right, total = total + excluded.total""",
-    # the latest answer per item, by time (an import may add older rows later)
-    """INSERT INTO summary_item (item_id, last_at, correct, item_hash)
-       SELECT a.item_id, a.answered_at, a.correct, a.item_hash FROM attempts a
-       JOIN (SELECT item_id, max(answered_at) AS m FROM attempts WHERE id > ? GROUP BY item_id) x
-         ON a.item_id = x.item_id AND a.answered_at = x.m
-       WHERE true
-       ON CONFLICT(item_id) DO UPDATE SET last_at = excluded.last_at, correct = excluded.correct,
-         item_hash = excluded.item_hash WHERE excluded.last_at >= summary_item.last_at""",
-    # per exercise: how many submissions, when it first passed (a review of its candidate lines
-    # does not count), when it was last tried
-    """INSERT INTO summary_exercise (item_id, submissions, first_pass_at, last_at)
-       SELECT item_id, count(*), min(CASE WHEN correct = 1 THEN answered_at END), max(answered_at) FROM attempts
-       WHERE id > ? AND """ + SUBMISSION + """ GROUP BY item_id
-       ON CONFLICT(item_id) DO UPDATE SET submissions = submissions + excluded.submissions,
-         first_pass_at = coalesce(min(first_pass_at, excluded.first_pass_at), first_pass_at, excluded.first_pass_at),
-         last_at = max(last_at, excluded.last_at)""",
-    # answers per local calendar day, for the streak and the activity line
-    """INSERT INTO summary_day (day, total)
-       SELECT date(answered_at, 'localtime'), count(*) FROM attempts WHERE id > ? GROUP BY 1
-       ON CONFLICT(day) DO UPDATE SET total = total + excluded.total""",
-]
-
-
 def fold(store: Store) -> None:
     """Bring the stats summaries up to date with the log (only the rows added since last time)."""
-    import sqlite3
-
-    from quiz.store import StoreError
-
-    db = store.connect()
-    row = db.execute("SELECT value FROM derived_meta WHERE key = 'summary_last'").fetchone()
-    top = db.execute("SELECT max(id) FROM attempts").fetchone()[0] or 0
-    if row and int(row[0]) >= top:
+    if store.folded_up_to(SUMMARY_MARK) >= store.last_attempt_id():
         return
-    try:
-        db.execute("BEGIN IMMEDIATE")
-        row = db.execute("SELECT value FROM derived_meta WHERE key = 'summary_last'").fetchone()
-        last = int(row[0]) if row else 0
-        top = db.execute("SELECT max(id) FROM attempts").fetchone()[0] or 0
-        if top > last:
-            for statement in _FOLD:
-                db.execute(statement.replace("id > ?", f"id > {last} AND id <= {top}"))
-            db.execute("INSERT INTO derived_meta (key, value) VALUES ('summary_last', ?) "
-                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(top),))
-        db.execute("COMMIT")
-    except sqlite3.Error as e:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        if "readonly" in str(e) or "full" in str(e) or "disk" in str(e):
-            raise StoreError(f"could not update the stats summaries in {store.path}: {e}") from None
-        raise
+    with store.transaction("update the stats summaries in"):
+        _fold_new(store)
 
 
 def rebuild(store: Store) -> None:
-    """Drop the summaries and fold the whole log again."""
-    db = store.connect()
-    db.execute("BEGIN IMMEDIATE")
-    for table in ("summary_item_day", "summary_item", "summary_day", "summary_exercise"):
-        db.execute(f"DELETE FROM {table}")
-    db.execute("DELETE FROM derived_meta WHERE key = 'summary_last'")
-    db.execute("COMMIT")
-    fold(store)
+    """Drop the summaries and fold the whole log again, in one transaction: a failure leaves them as they were."""
+    with store.transaction("rebuild the stats summaries in"):
+        store.clear_summaries()
+        _fold_new(store)
+
+
+def _fold_new(store: Store) -> None:
+    """Inside a transaction: fold the rows added since the summaries were last brought up to date."""
+    last, top = store.folded_up_to(SUMMARY_MARK), store.last_attempt_id()
+    if top > last:
+        store.fold_summaries(last, top)
 
 
 def _streak(local_days: set[str], today: date) -> int:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from quiz.store import Store, StoreError
+from quiz.store import REVIEW_MARK, Store
+
 
 def _parse_time(text: str) -> datetime:
     t = datetime.fromisoformat(text)
@@ -29,16 +30,9 @@ def _detail(detail: str | None) -> dict:
     return d if isinstance(d, dict) else {}
 
 
-def _is_cram(detail: str | None) -> bool:
-    return bool(_detail(detail).get("cram"))
-
-
 def _failed_submission(kind: str, correct: int, detail: str | None) -> bool:
     """A failing `rabbit submit` / watch save (a review of the candidate lines has detail.via)."""
     return kind == "exercise" and not correct and _detail(detail).get("via") is None
-
-
-_COLUMNS = "id, item_id, correct, answered_at, detail, kind"
 
 
 def _scheduler():
@@ -49,83 +43,50 @@ def _scheduler():
 
 def sync(store: Store) -> int:
     """Fold new attempts into the review state; returns how many were folded in."""
-    import sqlite3
-
-    db = store.connect()
-    try:
-        db.execute("BEGIN IMMEDIATE")
-    except sqlite3.Error as e:
-        raise StoreError(f"could not update the review state in {store.path}: {e}") from None
-    try:
-        row = db.execute("SELECT value FROM derived_meta WHERE key = 'last_attempt'").fetchone()
-        last = int(row[0]) if row else 0
-        rows = db.execute(f"SELECT {_COLUMNS} FROM attempts WHERE id > ? ORDER BY id", (last,)).fetchall()
+    with store.transaction("update the review state in"):
+        rows = store.review_rows(after=store.folded_up_to(REVIEW_MARK))
         if not rows:
-            db.execute("COMMIT")
             return 0
-        folded = _fold(db, rows, _failing_before(db, rows))
-        db.execute(
-            "INSERT INTO derived_meta (key, value) VALUES ('last_attempt', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(rows[-1][0]),))
-        db.execute("COMMIT")
+        folded = _fold(store, rows, _failing_before(store, rows))
+        store.mark_folded(REVIEW_MARK, rows[-1][0])
         return folded
-    except BaseException:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
 
 
 def rebuild(store: Store) -> int:
     """Forget the derived state and replay the whole log in time order (after an import)."""
-    db = store.connect()
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        db.execute("DELETE FROM review_state")
-        db.execute("DELETE FROM derived_meta WHERE key = 'last_attempt'")
-        rows = db.execute(f"SELECT {_COLUMNS} FROM attempts ORDER BY answered_at, id").fetchall()
-        folded = _fold(db, rows, set())
-        top = db.execute("SELECT max(id) FROM attempts").fetchone()[0] or 0
-        db.execute("INSERT INTO derived_meta (key, value) VALUES ('last_attempt', ?)", (str(top),))
-        db.execute("COMMIT")
+    with store.transaction("rebuild the review state in"):
+        store.clear_review_state()
+        folded = _fold(store, store.review_rows(by_time=True), set())
+        store.mark_folded(REVIEW_MARK, store.last_attempt_id())
         return folded
-    except BaseException:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
 
 
-def _failing_before(db, rows) -> set[str]:
+def _failing_before(store: Store, rows) -> set[str]:
     """Items of this batch whose attempt just before it (already folded) was a failing submission."""
     first: dict[str, int] = {}
-    for attempt_id, item_id, correct, _, detail, kind in rows:
+    for attempt_id, item_id, correct, _, detail, kind, _ in rows:
         if item_id not in first and _failed_submission(kind, correct, detail):
             first[item_id] = attempt_id
     out = set()
     for item_id, attempt_id in first.items():
-        prev = db.execute("SELECT correct, detail, kind FROM attempts WHERE item_id = ? AND id < ? "
-                          "ORDER BY id DESC LIMIT 1", (item_id, attempt_id)).fetchone()
+        prev = store.attempt_before(item_id, attempt_id)
         if prev and _failed_submission(prev[2], prev[0], prev[1]):
             out.add(item_id)
     return out
 
 
-def _fold(db, rows, failing: set[str]) -> int:
+def _fold(store: Store, rows, failing: set[str]) -> int:
     """Fold `rows` in order; `failing`: items whose last attempt before them was a failing submission."""
     from fsrs import Card, Rating
 
     scheduler = _scheduler()
-    items = sorted({r[1] for r in rows})
-    cards = {}
-    for i in range(0, len(items), 500):
-        chunk = items[i : i + 500]
-        q = f"SELECT item_id, card FROM review_state WHERE item_id IN ({','.join('?' * len(chunk))})"
-        for item_id, card in db.execute(q, chunk):
-            cards[item_id] = Card.from_dict(json.loads(card))
+    cards = {item: Card.from_dict(json.loads(card))
+             for item, card in store.review_cards(sorted({r[1] for r in rows})).items()}
     last_id = {}
     folded = 0
     failing = set(failing)
-    for attempt_id, item_id, correct, answered_at, detail, kind in rows:
-        if _is_cram(detail):
+    for attempt_id, item_id, correct, answered_at, detail, kind, cram in rows:
+        if cram:
             continue
         if _failed_submission(kind, correct, detail):
             if item_id in failing:
@@ -140,17 +101,13 @@ def _fold(db, rows, failing: set[str]) -> int:
         cards[item_id], _ = scheduler.review_card(card, Rating.Good if correct else Rating.Again, review_datetime=when)
         last_id[item_id] = attempt_id
         folded += 1
-    db.executemany(
-        "INSERT INTO review_state (item_id, card, last_attempt) VALUES (?, ?, ?) "
-        "ON CONFLICT(item_id) DO UPDATE SET card = excluded.card, last_attempt = excluded.last_attempt",
-        [(item, json.dumps(cards[item].to_dict()), last_id[item]) for item in last_id],
-    )
+    store.save_review_cards([(item, json.dumps(cards[item].to_dict()), last_id[item]) for item in last_id])
     return folded
 
 
 def cards(store: Store) -> dict[str, dict]:
     """item_id -> the card as a plain dict (due, stability, last_review ... as stored)."""
-    return {item: json.loads(card) for item, card in store.connect().execute("SELECT item_id, card FROM review_state")}
+    return {item: json.loads(card) for item, card in store.review_cards().items()}
 
 
 def due_items(store: Store, now: datetime | None = None) -> list[tuple[str, datetime]]:

@@ -1,6 +1,7 @@
 """The attempt log: an append-only SQLite table every quiz answer and submission goes into.
 
-Schema changes are an ordered list of migrations, recorded in the database's user_version.
+All of rabbit's SQL lives here (and the schema in quiz.migrations): the other modules call the
+methods of Store, and write through Store.transaction() when several statements go together.
 """
 
 from __future__ import annotations
@@ -9,112 +10,29 @@ import json
 import os
 import sqlite3
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 from quiz import home
+from quiz.migrations import MIGRATIONS
+from quiz.migrations import statements as _statements
+from quiz.storeerror import StoreError
 
+__all__ = ["MIGRATIONS", "SUBMISSION", "CRAM", "Attempt", "Store", "StoreError", "now_iso"]
 
-class StoreError(Exception):
-    """The database cannot be used; the message names the file and what to do."""
-
-
-_M1_ATTEMPTS = """
-        CREATE TABLE attempts (
-            id INTEGER PRIMARY KEY,
-            uid TEXT NOT NULL UNIQUE,          -- stable across export/import
-            item_id TEXT NOT NULL,             -- the bank's explicit id (questions and exercises)
-            kind TEXT NOT NULL,                -- 'question' | 'exercise'
-            correct INTEGER NOT NULL,          -- 1 or 0
-            answer TEXT,                       -- what the learner gave (an expression, a choice, code)
-            duration_ms INTEGER,
-            answered_at TEXT NOT NULL,         -- ISO 8601, UTC
-            session TEXT,                      -- groups the answers of one quiz or review run
-            item_hash TEXT,                    -- content hash of the item when it was answered
-            detail TEXT                        -- JSON: verdict summary
-        );
-        CREATE INDEX attempts_item ON attempts(item_id, answered_at);
-        -- the log is append-only: nothing edits or removes a row
-        CREATE TRIGGER attempts_no_update BEFORE UPDATE ON attempts
-            BEGIN SELECT RAISE(ABORT, 'the attempt log is append-only'); END;
-        CREATE TRIGGER attempts_no_delete BEFORE DELETE ON attempts
-            BEGIN SELECT RAISE(ABORT, 'the attempt log is append-only'); END;
-        CREATE TABLE hints_shown (
-            item_id TEXT NOT NULL,
-            tier INTEGER NOT NULL,
-            shown_at TEXT NOT NULL
-        );
-"""
-
-# Ordered schema changes; each runs once, in one transaction, and bumps PRAGMA user_version.
-_M2_DERIVED_AND_CONFIG = """
-        -- derived from the attempt log; may be dropped and rebuilt at any time (quiz.review)
-        CREATE TABLE review_state (
-            item_id TEXT PRIMARY KEY,
-            card TEXT NOT NULL,            -- the scheduler's card, as JSON
-            last_attempt INTEGER NOT NULL  -- attempts.id of the last answer folded in
-        );
-        CREATE TABLE derived_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        -- the learner's settings (exam date, ...)
-        CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-
-_M3_SUMMARIES = """
-        -- derived from the attempt log for rabbit stats; folded in incrementally (quiz.progress)
-        CREATE TABLE summary_item_day (
-            item_id TEXT NOT NULL, day TEXT NOT NULL, right INTEGER NOT NULL, total INTEGER NOT NULL,
-            PRIMARY KEY (item_id, day)
-        ) WITHOUT ROWID;
-        CREATE TABLE summary_item (
-            item_id TEXT PRIMARY KEY, last_at TEXT NOT NULL, correct INTEGER NOT NULL, item_hash TEXT
-        ) WITHOUT ROWID;
-        CREATE TABLE summary_day (day TEXT PRIMARY KEY, total INTEGER NOT NULL) WITHOUT ROWID;
-"""
-
-_M4_PASSED = """
-        -- exercises passed by a submission (a review of the four candidate lines does not count)
-        CREATE TABLE summary_passed (item_id TEXT PRIMARY KEY) WITHOUT ROWID;
-        DELETE FROM derived_meta WHERE key = 'summary_last';
-        DELETE FROM summary_item_day;
-        DELETE FROM summary_item;
-        DELETE FROM summary_day;
-"""
-
-_M5_EXERCISE_OUTCOMES = """
-        -- an exercise is one item whose state is its outcome (passed once = passed); its
-        -- submissions are history, so they leave summary_item_day (answers) and live here
-        CREATE TABLE summary_exercise (
-            item_id TEXT PRIMARY KEY,
-            submissions INTEGER NOT NULL,
-            first_pass_at TEXT,            -- NULL until a submission passes
-            last_at TEXT NOT NULL
-        ) WITHOUT ROWID;
-        DROP TABLE summary_passed;
-        DELETE FROM derived_meta WHERE key = 'summary_last';
-        DELETE FROM summary_item_day;
-        DELETE FROM summary_item;
-        DELETE FROM summary_day;
-"""
-
-MIGRATIONS = [_M1_ATTEMPTS, _M2_DERIVED_AND_CONFIG, _M3_SUMMARIES, _M4_PASSED, _M5_EXERCISE_OUTCOMES]
 
 # a submission, as opposed to a review of an exercise's candidate lines (detail.via = "review")
 SUBMISSION = "kind = 'exercise' AND (detail IS NULL OR json_extract(detail, '$.via') IS NULL)"
+# a cram answer (rabbit review --cram), which the review schedule leaves out (detail.cram = true)
+CRAM = "(CASE WHEN json_valid(detail) THEN coalesce(json_type(detail, '$.cram') = 'true', 0) ELSE 0 END)"
 
-
-def _statements(script: str):
-    """Split a migration script into statements (a trigger's BEGIN ... END stays whole)."""
-    buf = ""
-    for line in script.splitlines(keepends=True):
-        buf += line
-        if sqlite3.complete_statement(buf):
-            if buf.strip():
-                yield buf.strip()
-            buf = ""
-    if buf.strip() and not buf.strip().startswith("--"):
-        yield buf.strip()
-
+# the derived tables remember how far into the log they have folded (derived_meta keys)
+REVIEW_MARK = "last_attempt"
+SUMMARY_MARK = "summary_last"
+_SUMMARY_TABLES = ("summary_item_day", "summary_item", "summary_day", "summary_exercise")
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
@@ -188,8 +106,7 @@ class Store:
         if db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):
             return
         # the write lock first, then the version: two processes starting at once migrate once
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with _immediate(db):
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version == 0:
                 tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -203,11 +120,18 @@ class Store:
                 for statement in _statements(MIGRATIONS[i]):
                     db.execute(statement)
             db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
+
+    @contextmanager
+    def transaction(self, what: str = "write to") -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE, COMMIT at the end, ROLLBACK on any exception: the statements inside
+        happen together or not at all. Taking the write lock waits for another rabbit up to the
+        busy timeout; a database that cannot be written raises StoreError ("could not {what} ...")."""
+        db = self.connect()
+        try:
+            with _immediate(db):
+                yield db
+        except sqlite3.Error as e:
+            raise StoreError(_write_failure(self.path, e, what)) from None
 
     def close(self) -> None:
         if self._db is not None:
@@ -314,7 +238,151 @@ class Store:
             db.row_factory = None
 
 
-def _write_failure(path: Path, e: Exception) -> str:
+    def recent_attempts(self, limit: int) -> list[dict]:
+        """The `limit` most recent attempts, newest first (rabbit history)."""
+        cols = ("item_id", "kind", "correct", "answer", "duration_ms", "answered_at")
+        rows = self.connect().execute(f"SELECT {', '.join(cols)} FROM attempts ORDER BY id DESC LIMIT ?", (limit,))
+        return [dict(zip(cols, r)) for r in rows]
+
+    def last_hashes_ignoring_cram(self) -> dict[str, str]:
+        """item_id -> the content hash the item had at its last answer that was not a cram answer."""
+        return dict(self.connect().execute(
+            "SELECT a.item_id, a.item_hash FROM attempts a JOIN (SELECT item_id, max(id) AS id FROM attempts "
+            f"WHERE NOT {CRAM} GROUP BY item_id) l ON a.id = l.id"))
+
+    def last_attempt_id(self) -> int:
+        """The id of the newest row of the log (0 for an empty log)."""
+        return self.connect().execute("SELECT max(id) FROM attempts").fetchone()[0] or 0
+
+    # -- export and import -------------------------------------------------------
+    def attempt_rows(self, columns: list[str]) -> list[tuple]:
+        """Every attempt as a tuple of `columns`, in the order they were recorded."""
+        return self.connect().execute(f"SELECT {', '.join(columns)} FROM attempts ORDER BY id").fetchall()
+
+    def merge_attempts(self, columns: list[str], records: list[tuple]) -> int:
+        """Add the records whose uid is not in the log yet, all or nothing; returns how many were added."""
+        with self.transaction("import into") as db:
+            before = db.execute("SELECT count(*) FROM attempts").fetchone()[0]
+            db.executemany(
+                f"INSERT OR IGNORE INTO attempts ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                records)
+            return db.execute("SELECT count(*) FROM attempts").fetchone()[0] - before
+
+    # -- derived state (may be dropped and rebuilt from the log at any time) -------
+    def folded_up_to(self, mark: str) -> int:
+        """The id of the last attempt a derived table has folded in (REVIEW_MARK, SUMMARY_MARK); 0 for none."""
+        row = self.connect().execute("SELECT value FROM derived_meta WHERE key = ?", (mark,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def mark_folded(self, mark: str, attempt_id: int) -> None:
+        self.connect().execute("INSERT INTO derived_meta (key, value) VALUES (?, ?) "
+                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (mark, str(attempt_id)))
+
+    def review_rows(self, after: int = 0, by_time: bool = False) -> list[tuple]:
+        """(id, item_id, correct, answered_at, detail, kind, cram) of the attempts after id `after`,
+        in id order, or in time order with `by_time` (a replay of the whole log)."""
+        order = "answered_at, id" if by_time else "id"
+        return self.connect().execute(
+            f"SELECT id, item_id, correct, answered_at, detail, kind, {CRAM} FROM attempts WHERE id > ? "
+            f"ORDER BY {order}", (after,)).fetchall()
+
+    def attempt_before(self, item_id: str, attempt_id: int) -> tuple | None:
+        """(correct, detail, kind) of the item's attempt just before `attempt_id`, if any."""
+        return self.connect().execute("SELECT correct, detail, kind FROM attempts WHERE item_id = ? AND id < ? "
+                                      "ORDER BY id DESC LIMIT 1", (item_id, attempt_id)).fetchone()
+
+    def review_cards(self, item_ids: list[str] | None = None) -> dict[str, str]:
+        """item_id -> the scheduler's card as stored (JSON), for `item_ids` (default: every card)."""
+        db = self.connect()
+        if item_ids is None:
+            return dict(db.execute("SELECT item_id, card FROM review_state"))
+        out: dict[str, str] = {}
+        for i in range(0, len(item_ids), 500):
+            chunk = item_ids[i : i + 500]
+            out.update(db.execute(f"SELECT item_id, card FROM review_state WHERE item_id IN ({','.join('?' * len(chunk))})",
+                                  chunk))
+        return out
+
+    def save_review_cards(self, cards: list[tuple[str, str, int]]) -> None:
+        """(item_id, card as JSON, id of the last attempt folded into it) for each changed card."""
+        self.connect().executemany(
+            "INSERT INTO review_state (item_id, card, last_attempt) VALUES (?, ?, ?) "
+            "ON CONFLICT(item_id) DO UPDATE SET card = excluded.card, last_attempt = excluded.last_attempt", cards)
+
+    def clear_review_state(self) -> None:
+        db = self.connect()
+        db.execute("DELETE FROM review_state")
+        db.execute("DELETE FROM derived_meta WHERE key = ?", (REVIEW_MARK,))
+
+    def fold_summaries(self, after: int, upto: int) -> None:
+        """Fold the attempts with after < id <= upto into the stats summaries (call inside a transaction)."""
+        db = self.connect()
+        for statement in _FOLD_SUMMARIES:
+            db.execute(statement.replace("id > ?", f"id > {int(after)} AND id <= {int(upto)}"))
+        self.mark_folded(SUMMARY_MARK, upto)
+
+    def clear_summaries(self) -> None:
+        db = self.connect()
+        for table in _SUMMARY_TABLES:
+            db.execute(f"DELETE FROM {table}")
+        db.execute("DELETE FROM derived_meta WHERE key = ?", (SUMMARY_MARK,))
+
+    def summaries(self, since_day: str) -> dict:
+        """What rabbit stats reads from the folded summaries (`since_day`: the first day of the activity line, exclusive)."""
+        db = self.connect()
+        return {
+            "per_item_day": db.execute("SELECT item_id, day, right, total FROM summary_item_day").fetchall(),
+            "latest": db.execute("SELECT item_id, correct, item_hash FROM summary_item").fetchall(),
+            "total": db.execute("SELECT coalesce(sum(total), 0) FROM summary_day").fetchone()[0],
+            "activity": db.execute("SELECT day, total FROM summary_day WHERE day > ?", (since_day,)).fetchall(),
+            "days": {d for (d,) in db.execute("SELECT day FROM summary_day")},
+            "exercises": db.execute("SELECT item_id, submissions, first_pass_at, last_at FROM summary_exercise").fetchall(),
+        }
+
+
+_FOLD_SUMMARIES = [
+    # answers per item and UTC day (the recency weighting needs no finer grain); a submission is
+    # not an answer: it is folded into its exercise's outcome below
+    """INSERT INTO summary_item_day (item_id, day, right, total)
+       SELECT item_id, substr(answered_at, 1, 10), sum(correct), count(*) FROM attempts
+       WHERE id > ? AND NOT (""" + SUBMISSION + """) GROUP BY 1, 2
+       ON CONFLICT(item_id, day) DO UPDATE SET right = right + excluded.right, total = total + excluded.total""",
+    # the latest answer per item, by time (an import may add older rows later)
+    """INSERT INTO summary_item (item_id, last_at, correct, item_hash)
+       SELECT a.item_id, a.answered_at, a.correct, a.item_hash FROM attempts a
+       JOIN (SELECT item_id, max(answered_at) AS m FROM attempts WHERE id > ? GROUP BY item_id) x
+         ON a.item_id = x.item_id AND a.answered_at = x.m
+       WHERE true
+       ON CONFLICT(item_id) DO UPDATE SET last_at = excluded.last_at, correct = excluded.correct,
+         item_hash = excluded.item_hash WHERE excluded.last_at >= summary_item.last_at""",
+    # per exercise: how many submissions, when it first passed (a review of its candidate lines
+    # does not count), when it was last tried
+    """INSERT INTO summary_exercise (item_id, submissions, first_pass_at, last_at)
+       SELECT item_id, count(*), min(CASE WHEN correct = 1 THEN answered_at END), max(answered_at) FROM attempts
+       WHERE id > ? AND """ + SUBMISSION + """ GROUP BY item_id
+       ON CONFLICT(item_id) DO UPDATE SET submissions = submissions + excluded.submissions,
+         first_pass_at = coalesce(min(first_pass_at, excluded.first_pass_at), first_pass_at, excluded.first_pass_at),
+         last_at = max(last_at, excluded.last_at)""",
+    # answers per local calendar day, for the streak and the activity line
+    """INSERT INTO summary_day (day, total)
+       SELECT date(answered_at, 'localtime'), count(*) FROM attempts WHERE id > ? GROUP BY 1
+       ON CONFLICT(day) DO UPDATE SET total = total + excluded.total""",
+]
+
+
+@contextmanager
+def _immediate(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")  # waits for another writer up to the connection's busy timeout
+    try:
+        yield
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
+def _write_failure(path: Path, e: Exception, what: str = "write to") -> str:
     text = str(e)
     if "full" in text or "disk I/O" in text:
         hint = "The disk may be full: free some space and try again; nothing already recorded was lost."
@@ -324,5 +392,5 @@ def _write_failure(path: Path, e: Exception) -> str:
         hint = "The directory is read-only: set RABBIT_HOME to a writable directory."
     else:
         hint = "Check that RABBIT_HOME points to a writable directory."
-    return f"could not write to {path} ({text}). {hint}"
+    return f"could not {what} {path} ({text}). {hint}"
 

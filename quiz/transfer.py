@@ -9,10 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from pathlib import Path
 
-from quiz.store import Store, StoreError
+from quiz.store import Store
 
 COLUMNS = ["uid", "item_id", "kind", "correct", "answer", "duration_ms", "answered_at", "session", "item_hash", "detail"]
 FORMAT = "rabbit-attempts"
@@ -65,9 +64,7 @@ MESSAGES = {
 
 
 def rows(store: Store) -> list[dict]:
-    db = store.connect()
-    cur = db.execute(f"SELECT {', '.join(COLUMNS)} FROM attempts ORDER BY id")
-    return [dict(zip(COLUMNS, r)) for r in cur]
+    return [dict(zip(COLUMNS, r)) for r in store.attempt_rows(COLUMNS)]
 
 
 def export(store: Store, fmt: str) -> str:
@@ -171,19 +168,7 @@ def _clean(row, n: int, path: Path) -> tuple:
 def import_file(store: Store, path: Path) -> tuple[int, int]:
     """Merge `path` into the log; returns (added, already there). All or nothing."""
     records = [_clean(r, i, path) for i, r in enumerate(_parse(path), 1)]
-    db = store.connect()
-    try:
-        db.execute("BEGIN IMMEDIATE")
-        before = db.execute("SELECT count(*) FROM attempts").fetchone()[0]
-        db.executemany(
-            f"INSERT OR IGNORE INTO attempts ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
-            records)
-        added = db.execute("SELECT count(*) FROM attempts").fetchone()[0] - before
-        db.execute("COMMIT")
-    except sqlite3.Error as e:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise StoreError(f"could not import into {store.path}: {e}") from None
+    added = store.merge_attempts(COLUMNS, records)
     if added:
         from quiz import progress, review
 

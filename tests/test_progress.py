@@ -11,7 +11,7 @@ from functools import cache
 import pytest
 from typer.testing import CliRunner
 
-from quiz import bank
+from quiz import bank, session
 from quiz.cli import app
 from quiz.exercises import load_all
 from quiz.store import Store
@@ -165,18 +165,46 @@ def _review(args, lines):
                           capture_output=True, text=True, env=env, timeout=60)
 
 
+SEED = 7  # review --seed 7: options shown in the order session.option_order gives for it
+
+
+def shown(q, original, round_=0, n=None):
+    """What to type to pick option `original` of question q at its `round_`-th showing in a --seed SEED run."""
+    order = session.option_order(SEED, q.id, n or len(q.options), q.shuffle, round_)
+    return str(session.shown_number(order, original))
+
+
 def test_review_serves_due_items_and_missed_ones_come_back():
     due = ids(3, 2)[:2]
-    for q in due:
-        add(q, True, days_ago=30)  # long overdue
+    add(due[0], True, days_ago=31)  # long overdue, the first the most
+    add(due[1], True, days_ago=30)
     nothing = _review([], [])
     first, second = (questions()[q] for q in due)
-    order = json.loads(_review([], [str(first.answer % 4 + 1), str(second.answer % 4 + 1),
-                                    str(first.answer), str(second.answer)]).stdout)
+    order = json.loads(_review(["--seed", str(SEED)], [
+        shown(first, first.answer % 4 + 1), shown(second, second.answer % 4 + 1),  # both wrong
+        shown(first, first.answer, 1), shown(second, second.answer, 1)]).stdout)  # right when they come back
     assert json.loads(nothing.stdout)["items"] == []  # consumed by nothing (the first run had no input)
     served = [i["id"] for i in order["items"]]
-    assert sorted(served[:2]) == sorted(due) and served[2:] == served[:2]  # both missed, both back later
+    assert served == due + due  # most overdue first; both missed, both back later
     assert [i["correct"] for i in order["items"]] == [False, False, True, True]
+    assert [i["answer"] for i in order["items"]][2:] == [str(first.answer), str(second.answer)]  # recorded as written
+
+
+def test_review_shuffles_options_per_run_and_prints_its_seed():
+    q, other = (questions()[i] for i in ids(3, 2)[:2])
+    assert q.shuffle and shown(q, q.answer) != str(q.answer)  # SEED moves the right option away from its place
+    add(q.id, True, days_ago=31)
+    add(other.id, True, days_ago=30)
+    typed_as_written = json.loads(_review(["--seed", str(SEED), "--count", "1"], [str(q.answer)] * 2).stdout)
+    order = session.option_order(SEED, q.id, len(q.options), q.shuffle)
+    # the place where the right option is written holds another one: a miss, recorded by its original number
+    assert typed_as_written["items"][0] == {"id": q.id, "correct": False, "answer": str(order[q.answer - 1]),
+                                            "section": 2}
+    assert typed_as_written["seed"] == SEED
+    out = _review(["--count", "1"], ["1", "1"])  # no --seed: a seed is drawn and printed, as rabbit quiz does
+    assert json.loads(out.stdout)["items"][0]["id"] == other.id
+    seed = json.loads(out.stdout)["seed"]
+    assert isinstance(seed, int) and f"rabbit review --seed {seed}" in out.stderr
 
 
 def test_review_nothing_due_and_cram_does_not_move_the_schedule(rabbit_home):
@@ -200,8 +228,10 @@ def test_review_nothing_due_and_cram_does_not_move_the_schedule(rabbit_home):
 
 
 def test_a_due_exercise_is_reviewed_through_its_code_choice():
-    add("ex.lstm", False, kind="exercise", item_hash=load_all()["lstm"].content_hash, days_ago=40)
-    out = _review([], [str(load_all()["lstm"].answer)])
+    lstm = load_all()["lstm"]
+    add("ex.lstm", False, kind="exercise", item_hash=lstm.content_hash, days_ago=40)
+    code = next(q for q in questions().values() if q.type == "code" and q.exercise == "lstm")
+    out = _review(["--seed", str(SEED)], [shown(code, lstm.answer, n=len(lstm.options))])
     summary = json.loads(out.stdout)
     assert summary["items"] == [{"id": "ex.lstm", "correct": True, "answer": str(load_all()["lstm"].answer),
                                  "section": 2}]

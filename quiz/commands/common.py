@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 _BAD_DAY = {"ja": "{what} は day1〜day4 (または 1〜4) で指定してください: {got!r}",
             "en": "{what} must be day1-day4 (or 1-4), got {got!r}"}
 
 
-def usage(message: str) -> None:
+def usage(message: str) -> NoReturn:
     """A usage or input error: one line on stderr, exit code 2."""
     print(f"rabbit: {message}", file=sys.stderr)
     raise SystemExit(2)

@@ -36,6 +36,8 @@ L = {
     "nothing_due": {"ja": "今日の復習はありません{next}。先取りするなら rabbit review --cram、新しい問題は rabbit quiz day3", "en": "Nothing is due{next}. Get ahead with rabbit review --cram, or new questions with rabbit quiz day3"},
     "next_due": {"ja": " (次は {when})", "en": " (next: {when})"},
     "review_done": {"ja": "復習: {correct}/{asked} 問正解", "en": "Review: {correct}/{asked} correct"},
+    "review_seed": {"ja": "選択肢を同じ並びで出すには: rabbit review --seed {seed}",
+                    "en": "To see the options in the same order again: rabbit review --seed {seed}"},
     "changed_note": {"ja": "前回の回答後に問題文が変わっています", "en": "this question changed since you last answered it"},
     "bad_date": {"ja": "日付は YYYY-MM-DD で指定してください: {got!r}", "en": "give the date as YYYY-MM-DD, got {got!r}"},
     "past_date": {"ja": "試験日 {date} は過去の日付です (今日は {today})。今日以降の日付を指定してください: {fix} YYYY-MM-DD",
@@ -165,68 +167,39 @@ def _render_stats(stats: dict, lang: str, day: int | None) -> None:
 def cmd_review(
     count: int = typer.Option(20, "--count", "-n", min=1, help="At most N questions."),
     cram: bool = typer.Option(False, "--cram", help="Also serve what is not due yet (does not move its schedule)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Same seed: options shown in the same order (default: a new order every run)."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary at the end."),
     lang: Optional[str] = LangOpt,
 ) -> None:
-    """Review what is due (FSRS), quiz items and exercises alike; misses come back in the run. / 復習。"""
-    from datetime import datetime, timezone
+    """Review what is due (FSRS), quiz items and exercises alike; misses come back in the run;
+    options are shuffled at every attempt. / 復習。"""
+    import random
 
-    from quiz import bank, review
+    from quiz import bank
     from quiz.commands.quiz_cmds import Runner, Served
     from quiz.exercises import load_all
+    from quiz.selection import review_queue
     from quiz.store import Store
 
     lang = pick_lang(lang)
-    store = Store()
-    review.sync(store)
-    questions = {q.id: q for q in bank.load()}
-    exercises = load_all()
-    code_items = {q.exercise: q for q in questions.values() if q.type == "code"}
-    by_exercise_id = {ex.id: ex for ex in exercises.values()}
-    last_hash = dict(store.connect().execute(
-        "SELECT a.item_id, a.item_hash FROM attempts a JOIN (SELECT item_id, max(id) AS id FROM attempts "
-        "WHERE detail IS NULL OR detail NOT LIKE '%\"cram\": true%' GROUP BY item_id) l ON a.id = l.id"))
-
-    def serve(item_id: str, extra: dict | None = None) -> Served | None:
-        note = ""
-        if item_id in questions and questions[item_id].type != "code":
-            q = questions[item_id]
-            if last_hash.get(item_id) and last_hash[item_id] != q.content_hash:
-                note = m("changed_note", lang)
-            return Served(q, detail=extra, note=note)
-        ex = by_exercise_id.get(item_id)
-        if ex is not None and ex.name in code_items:  # an exercise is reviewed through its four candidate lines
-            if last_hash.get(item_id) and last_hash[item_id] != ex.content_hash:
-                note = m("changed_note", lang)
-            return Served(code_items[ex.name], record_id=ex.id, kind="exercise",
-                          detail={"via": "review", **(extra or {})}, note=note)
-        return None  # no longer in the bank
-
-    now = datetime.now(timezone.utc)
-    served = [s for s in (serve(item) for item, _ in review.due_items(store, now)) if s][:count]
-    if cram and len(served) < count:
-        cards = review.cards(store)
-        due = {s.record_id for s in served}
-        ahead = sorted((review.retrievability(card, now), item) for item, card in cards.items()
-                       if item not in due and card.get("stability") is not None)
-        extra = [s for s in (serve(item, {"cram": True}) for _, item in ahead) if s]
-        unseen = [s for s in (serve(i, {"cram": True}) for i in list(questions) + list(by_exercise_id)
-                              if i not in cards and not (i in questions and questions[i].type == "code")) if s]
-        served += (extra + unseen)[: count - len(served)]
-    if not served:
-        cards = review.cards(store)
-        upcoming = sorted(c["due"] for c in cards.values())
-        nxt = m("next_due", lang, when=datetime.fromisoformat(upcoming[0]).astimezone().strftime("%Y-%m-%d %H:%M")) if upcoming else ""
+    queue = review_queue(Store(), bank.load(), load_all(), count, cram)
+    if not queue.picks:
+        nxt = m("next_due", lang, when=queue.next_due.astimezone().strftime("%Y-%m-%d %H:%M")) if queue.next_due else ""
         print(m("nothing_due", lang, next=nxt))
         if json_out:
             print(json.dumps({"asked": 0, "correct": 0, "items": [], "due": 0}, ensure_ascii=False))
         return
-    runner = Runner(lang, json_out)
+    if seed is None:
+        seed = random.randrange(1, 10**6)
+    served = [Served(p.question, record_id=p.record_id, kind=p.kind, detail=p.detail,
+                     note=m("changed_note", lang) if p.changed else "") for p in queue.picks]
+    runner = Runner(lang, json_out, seed=seed)
     tally, finished = runner.run(served, requeue=True)
     runner.console.print()
     runner.console.rule(f"[bold]{m('review_done', lang, correct=tally.correct, asked=tally.asked)}[/]")
+    runner.console.print(m("review_seed", lang, seed=seed), style="dim")
     if json_out:
-        print(json.dumps(tally.summary(len(served), None, finished), ensure_ascii=False, indent=1))
+        print(json.dumps(tally.summary(len(served), seed, finished), ensure_ascii=False, indent=1))
     raise typer.Exit(0 if tally.asked and tally.correct == tally.asked else 1)
 
 
@@ -255,13 +228,10 @@ def cmd_history(
     from quiz.store import Store
 
     lang = pick_lang(lang)
-    rows = Store().connect().execute(
-        "SELECT item_id, kind, correct, answer, duration_ms, answered_at FROM attempts ORDER BY id DESC LIMIT ?",
-        (limit,)).fetchall()
+    rows = Store().recent_attempts(limit)
     where = _item_sections() if rows else {}
-    items = [{"item_id": r[0], "kind": r[1], "correct": bool(r[2]), "answer": r[3], "duration_ms": r[4],
-              "answered_at": r[5], "day": where.get(r[0], (None, None))[0], "section": where.get(r[0], (None, None))[1]}
-             for r in rows]
+    items = [{**r, "correct": bool(r["correct"]), "day": where.get(r["item_id"], (None, None))[0],
+              "section": where.get(r["item_id"], (None, None))[1]} for r in rows]
     if json_out:
         print(json.dumps(items, ensure_ascii=False, indent=1))
         return
