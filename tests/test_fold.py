@@ -155,3 +155,21 @@ def test_quiz_in_a_70_column_terminal_folds_japanese_between_words(tmp_path, mon
     en_lines = en.splitlines()
     start = next(i for i, ln in enumerate(en_lines) if ln.startswith("  1. the derivative"))
     assert en_lines[start + 1].startswith("     ") and en_lines[start + 1][5] != " ", en
+
+
+def test_the_key_after_a_wrong_answer_folds_under_itself(tmp_path, monkeypatch):
+    long_ja = ("入力が0のときシグモイド関数の導関数は最大値0.25をとり、PyTorchの実装でもprev_cへ流れる勾配は"
+               "時刻をさかのぼるたびに小さくなり、やがて消えてしまう。")
+    bank = _ask_one(tmp_path, {"ja": "問", "en": "Q"},
+                    [{"ja": long_ja, "en": long_ja}, {"ja": "いいえ", "en": "no"}, {"ja": "はい", "en": "yes"},
+                     {"ja": "不明", "en": "unknown"}],
+                    {"ja": "解説", "en": "why"})
+    monkeypatch.setenv("RABBIT_BANK", str(bank))
+    lines = _pty_quiz(["day4", "--section", "99", "--seed", "1"], ["2"], 70).splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("✘ 不正解"))
+    lead = width("✘ 不正解  ")
+    follow = lines[start + 1]
+    assert follow.startswith(" " * lead) and follow[lead] != " ", lines[start:start + 3]
+    assert all(width(ln) <= 70 for ln in lines[start:start + 3])
+    joined = lines[start].split("正解: ", 1)[1] + "".join(ln.strip() for ln in lines[start + 1:start + 3])
+    assert "PyTorch" in joined and "prev_c" in joined and "0.25" in joined

@@ -264,8 +264,14 @@ class Runner:
         console.print()
         from quiz.sections import section_label
 
+        from rich.cells import cell_len
+
         where = escape(section_label(q.day, q.section, lang))
-        console.rule(f"[bold]{m('card', lang, where=where, n=n, total=total, kind=kind)}[/] [dim]{src}[/]")
+        title = m("card", lang, where=where, n=n, total=total, kind=kind)
+        if cell_len(f"{title} {src}") + 6 <= console.width:
+            console.rule(f"[bold]{title}[/] [dim]{src}[/]")
+        else:  # a narrow terminal: the source label goes rather than the card being cut
+            console.rule(f"[bold]{title}[/]")
         if item.note:
             console.print(f"[yellow]{escape(item.note)}[/]")
         if ex is not None:
@@ -330,12 +336,14 @@ class Runner:
         ))
         self.last_answer = j.answer
         if q.type != "describe":
-            console.print(f"[bold green]{m('correct', lang)}[/]" if correct else f"[bold red]{m('wrong', lang)}[/]  "
-                          + escape(m("key_is", lang, key=_key_text(q, ex, lang, order))))
+            if correct:
+                console.print(f"[bold green]{m('correct', lang)}[/]")
+            else:
+                self.say(m("key_is", lang, key=_key_text(q, ex, lang, order)), f"[bold red]{m('wrong', lang)}[/]  ")
         if ex is not None and not correct:
             mis = _option_misconception(ex, j.answer)
             if mis:
-                console.print(f"[yellow]{m('misconception', lang)}[/] {escape(text(mis.feedback, lang)).strip()}")
+                self.say(text(mis.feedback, lang).strip(), f"[yellow]{m('misconception', lang)}[/] ")
         expl = renumber(text(q.explanation, lang) or (text(ex.explanation, lang) if ex else ""), order)
         if expl:
             self.say(expl.strip(), f"[dim]{m('explanation', lang)}:[/] ")
