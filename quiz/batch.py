@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from quiz import box, casecache, grading, safetext
+from quiz import box, casecache, freshcases, grading, safetext
 from quiz.exercises import Exercise
 
 MAX_SOURCE = 1024**2
@@ -76,9 +76,9 @@ def read_source(path: Path) -> str:
     raise SubmissionError("not_text", "neither UTF-8 nor Shift_JIS")
 
 
-def _row(ex: Exercise, path: Path, worker: str | None) -> Row:
+def _row(ex: Exercise, path: Path, worker: str | None, fresh: casecache.Bundle) -> Row:
     start = time.monotonic()
-    cases = len(ex.grading["cases"])
+    cases = len(ex.grading["cases"]) + len(fresh.case_names)
     name = safetext.clean(path.name, multiline=False)  # a file name can hold escapes too
 
     def failed(code: str, detail: str) -> Row:
@@ -87,7 +87,7 @@ def _row(ex: Exercise, path: Path, worker: str | None) -> Row:
 
     try:
         source = read_source(path)
-        verdict = grading.grade(ex, source, worker=worker)
+        verdict = grading.grade(ex, source, worker=worker, fresh=fresh)
     except SubmissionError as e:
         return failed(e.code, e.detail)
     except box.BoxError as e:
@@ -110,8 +110,11 @@ def grade_all(ex: Exercise, paths: list[Path], jobs: int, on_done=None, unisolat
     casecache.load(ex)  # compute the cases once, before the threads want them
     rows: dict[Path, Row] = {}
     with box.private_worker(jobs, unisolated_ok) as worker:  # box.Unisolated: before any box runs
+        # fresh cases of their own for every file, drawn here (numpy is loaded already) and never
+        # pooled: a batch needs hundreds at once, and each is used by one file only
+        fresh = [freshcases.compute(ex, freshcases.new_seed()) for _ in paths]
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_row, ex, p, worker): p for p in paths}
+            futures = {pool.submit(_row, ex, p, worker, f): p for p, f in zip(paths, fresh)}
             for future in as_completed(futures):
                 row = future.result()
                 rows[futures[future]] = row

@@ -53,9 +53,27 @@ def unseal(data: bytes, home: str) -> bytes:
     return raw
 
 
+def subkey(label: bytes) -> bytes:
+    """A key for another use (the fresh-case pool's cipher), derived from the same secret; no tag
+    input starts with this prefix (a tag's input starts with the home's absolute path)."""
+    return hmac.new(_key(), b"rabbit-subkey\0" + label, hashlib.sha256).digest()
+
+
+def persistent() -> bool:
+    """Whether the key outlives this process (a keyring holds it): only then is a cache worth writing."""
+    _key()
+    return _persistent
+
+
+_persistent = False
+
+
 @cache
 def _key() -> bytes:
-    return _keyring_key() or os.urandom(TAG)
+    global _persistent
+    found = _keyring_key()
+    _persistent = found is not None
+    return found or os.urandom(TAG)
 
 
 def _keyring_key() -> bytes | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from quiz import resources
+from quiz import freshcases, resources
 from quiz.exercises import Exercise
 
 
@@ -90,17 +90,28 @@ def generate(spec: dict, dims: dict, rng: np.random.Generator):
     raise ValueError(f"unknown generator {spec!r}")
 
 
+def _case(g: dict, case: dict, rng: np.random.Generator, name: str) -> Case:
+    dims = dict(case["dims"])
+    overrides = case.get("inputs") or {}
+    gl = {n: generate(overrides.get(n, s), dims, rng) for n, s in (g.get("globals") or {}).items()}
+    args = [(n, generate(overrides.get(n, s), dims, rng)) for n, s in g["inputs"].items()]
+    return Case(name, dims, gl, args)
+
+
 def build_cases(ex: Exercise) -> list[Case]:
+    """The public cases: the YAML's dims, generators and seeds (anyone can rebuild them)."""
     g = ex.grading
-    out = []
-    for case in g["cases"]:
-        dims = dict(case["dims"])
-        rng = np.random.default_rng(int(case["seed"]))
-        overrides = case.get("inputs") or {}
-        gl = {n: generate(overrides.get(n, s), dims, rng) for n, s in (g.get("globals") or {}).items()}
-        args = [(n, generate(overrides.get(n, s), dims, rng)) for n, s in g["inputs"].items()]
-        out.append(Case(str(case["name"]), dims, gl, args))
-    return out
+    return [_case(g, case, np.random.default_rng(int(case["seed"])), str(case["name"])) for case in g["cases"]]
+
+
+def fresh_cases(ex: Exercise, seed: int) -> list[Case]:
+    """Cases drawn from a secret seed: the dims and input overrides of public cases picked by the
+    seed, the inputs from the same generators. Replaying `seed` rebuilds the same cases."""
+    g = ex.grading
+    rng = np.random.default_rng(seed)
+    picks = rng.choice(len(g["cases"]), size=freshcases.fresh_count(ex), replace=False)
+    return [_case(g, g["cases"][int(i)], rng, f"fresh {k}: {g['cases'][int(i)]['name']}")
+            for k, i in enumerate(picks, 1)]
 
 
 def _materialise(value):
@@ -160,20 +171,37 @@ def inputs_frame(ex: Exercise, cases: list[Case]) -> bytes:
     return buf.getvalue()
 
 
-def bundle_bytes(ex: Exercise) -> bytes:
-    """Everything grading needs for `ex`, computed once: inputs frame, case names, expected values."""
+def _arr(v: np.ndarray):
     from quiz import npyio
 
-    case_list = build_cases(ex)
-    frame = inputs_frame(ex, case_list)
-    exp = expected(ex, case_list)
-    meta = {"cases": [c.name for c in case_list], "returns": returns(ex)}
+    v = np.ascontiguousarray(v, dtype="=f8")  # native, as array("d") holds it
+    data = npyio.array("d")
+    data.frombytes(v.tobytes())
+    return npyio.Arr(tuple(v.shape), data)
+
+
+def bundle(ex: Exercise, case_list: list[Case], seed: int | None = None):
+    """A casecache.Bundle for `case_list`, in memory (rabbit grade draws its fresh cases this way)."""
+    from quiz.casecache import Bundle
+
+    exp = [[_arr(v) for v in values] for values in expected(ex, case_list)]
+    return Bundle(inputs_frame(ex, case_list), [c.name for c in case_list], returns(ex), exp, seed)
+
+
+def bundle_bytes(ex: Exercise, case_list: list[Case] | None = None, seed: int | None = None) -> bytes:
+    """Everything grading needs, as bytes to store: inputs frame, case names, expected values.
+
+    By default the public cases; `seed` is kept with fresh ones so that a verdict can be replayed.
+    """
+    from quiz import npyio
+
+    b = bundle(ex, build_cases(ex) if case_list is None else case_list, seed)
+    meta = {"cases": b.case_names, "returns": b.returns, "seed": seed}
     arrays = {
-        "__inputs__": npyio.from_bytes(frame),
+        "__inputs__": npyio.from_bytes(b.inputs),
         "__meta__": npyio.from_bytes(json.dumps(meta).encode()),
     }
-    for i, values in enumerate(exp):
+    for i, values in enumerate(b.expected):
         for j, v in enumerate(values):
-            v = np.ascontiguousarray(v, dtype="<f8")
-            arrays[f"e{i}.r{j}"] = npyio.Arr(tuple(v.shape), npyio.array("d", v.ravel().tolist()))
+            arrays[f"e{i}.r{j}"] = v
     return npyio.write_npz(arrays)

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-from quiz import box, casecache, ime, npyio, safetext
+from quiz import box, casecache, freshcases, ime, npyio, safetext
 from quiz.exercises import Exercise, Misconception
 
 MARKER = re.compile(r"___([^\W\d_][^\W_]*?)___")
@@ -31,7 +31,10 @@ class CaseResult:
     expected_value: float | None = None
     actual_value: float | None = None
     error: str = ""
-    hint: str = ""  # transposed, sign, ...
+    hint: str = ""  # transposed, sign, scaled, ...
+    kind: str = "public"  # "public" (the YAML's cases) or "fresh" (drawn for this submission)
+    rel_error: float | None = None  # fresh cases: the relative error's order of magnitude (1e-1, ...)
+    scale: float | None = None  # hint "scaled": the output is about this times the expected one
 
 
 @dataclass
@@ -39,7 +42,7 @@ class Verdict:
     exercise: str
     item_id: str
     passed: bool
-    cases: int
+    cases: int  # public and fresh together
     failed: list[CaseResult] = field(default_factory=list)
     reason: str = ""  # why the whole submission failed, when it did not get as far as cases
     error: str = ""
@@ -51,14 +54,30 @@ class Verdict:
     isolation: str = ""  # what the box ran under: "namespaces", or "rlimits: <why not>"
     option: int | None = None  # the answer was given as this option number (the answer is its code)
     stray: list[ime.StrayChar] = field(default_factory=list)  # characters Python rejects (reason "load")
+    fresh_cases: int = 0  # how many of `cases` were drawn fresh for this submission
+    private_seed: int | None = None  # their secret seed: replay(ex, source, seed) grades the same cases
+
+    @property
+    def public_cases(self) -> int:
+        return self.cases - self.fresh_cases
 
     @property
     def passed_cases(self) -> int:
         return self.cases - len(self.failed) if not self.reason else 0
 
+    @property
+    def passed_fresh(self) -> int:
+        return self.fresh_cases - sum(c.kind == "fresh" for c in self.failed) if not self.reason else 0
+
+    @property
+    def passed_public(self) -> int:
+        return self.passed_cases - self.passed_fresh
+
     def to_dict(self) -> dict:
         d = asdict(self)
         d["passed_cases"] = self.passed_cases
+        d["public_cases"], d["passed_public"] = self.public_cases, self.passed_public
+        d["passed_fresh"] = self.passed_fresh
         d["misconception"] = asdict(self.misconception) if self.misconception else None
         return d
 
@@ -184,14 +203,18 @@ def _name_misconception(verdict: Verdict, ex: Exercise, errors: list[str]) -> No
 
 
 def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limits = box.Limits(),
-          worker: str | None = None) -> Verdict:
+          worker: str | None = None, fresh: casecache.Bundle | None = None) -> Verdict:
     """Grade `source` (a whole file) for exercise `ex`. `answer` is the blank's text when known.
 
-    `worker`: the socket of a private worker to run the box in (rabbit grade).
+    The public cases and fresh ones: `fresh` (rabbit grade draws them up front; replay() rebuilds
+    recorded ones), else the pool's next bundle. `worker`: the socket of a private worker to run
+    the box in (rabbit grade).
     """
     if answer is None:
         answer = extract_answer(ex, source)
-    verdict = Verdict(exercise=ex.name, item_id=ex.id, passed=False, cases=len(ex.grading["cases"]), answer=answer)
+    n_fresh = freshcases.fresh_count(ex)
+    verdict = Verdict(exercise=ex.name, item_id=ex.id, passed=False, cases=len(ex.grading["cases"]) + n_fresh,
+                      answer=answer, fresh_cases=n_fresh)
     blanks = unfilled_blanks(source)
     if blanks:
         verdict.reason = "blank"
@@ -208,13 +231,20 @@ def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limi
     prepared: dict = {}
 
     def make_payload() -> bytes:
-        # called once the child is starting, so a cold cache's numpy work overlaps its start-up
-        prepared["bundle"] = casecache.load(ex)
+        # called once the child is starting, so a cold cache's numpy work overlaps its start-up;
+        # the fresh bundle leaves the pool here, before the box runs
+        public = prepared["public"] = casecache.load(ex)
+        new = prepared["fresh"] = fresh if fresh is not None else freshcases.draw(ex)
+        verdict.private_seed = new.seed
         encoded = source.encode("utf-8")
-        return b"RBT1" + len(encoded).to_bytes(8, "little") + encoded + prepared["bundle"].inputs
+        frames = b"".join(len(f).to_bytes(8, "little") + f for f in (public.inputs, new.inputs))
+        return b"RBT2" + len(encoded).to_bytes(8, "little") + encoded + frames
 
     run = box.run(make_payload, limits, worker=worker)
-    bundle = prepared["bundle"]
+    public, new = prepared["public"], prepared["fresh"]
+    names = public.case_names + new.case_names
+    expected = public.expected + new.expected
+    kinds = ["public"] * len(public.case_names) + ["fresh"] * len(new.case_names)
     verdict.output = run.output
     verdict.seconds = run.seconds
     verdict.isolation = run.isolation
@@ -224,7 +254,7 @@ def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limi
         _name_misconception(verdict, ex, [])
         return verdict
     try:
-        statuses, actual = _read_result(run.result, len(bundle.case_names), len(bundle.returns))
+        statuses, actual = _read_result(run.result, len(names), len(public.returns))
     except ValueError:
         verdict.reason = "garbled"
         return verdict
@@ -233,20 +263,21 @@ def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limi
         verdict.error = str(statuses[0].get("error", ""))
         _name_misconception(verdict, ex, [verdict.error])
         return verdict
-    if len(statuses) != len(bundle.case_names):
+    if len(statuses) != len(names):
         verdict.reason = "garbled"
         return verdict
     rtol = float(ex.grading.get("rtol", 1e-6))
     atol = float(ex.grading.get("atol", 1e-8))
     errors = []
-    for i, (case, status, exp) in enumerate(zip(bundle.case_names, statuses, bundle.expected)):
+    for i, (case, kind, status, exp) in enumerate(zip(names, kinds, statuses, expected)):
         if not status.get("ok"):
             err = str(status.get("error", ""))
             errors.append(err)
-            verdict.failed.append(CaseResult(case, False, "error", error=err))
+            verdict.failed.append(CaseResult(case, False, "error", error=err, kind=kind))
             continue
-        for j, (name, e) in enumerate(zip(bundle.returns, exp)):
-            result = compare(case, name, e, actual.get(f"c{i}.r{j}"), rtol, atol)
+        for j, (name, e) in enumerate(zip(public.returns, exp)):
+            check = compare if kind == "public" else compare_hidden
+            result = check(case, name, e, actual.get(f"c{i}.r{j}"), rtol, atol)
             if result is not None:
                 verdict.failed.append(result)
                 break
@@ -254,6 +285,13 @@ def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limi
     if not verdict.passed:
         _name_misconception(verdict, ex, errors)
     return verdict
+
+
+def replay(ex: Exercise, source: str, seed: int | str, answer: str | None = None, **kw) -> Verdict:
+    """Grade again on the fresh cases of a recorded `private_seed` (an int, or the hex of rabbit
+    grade --csv): the same verdict, reproduced."""
+    seed = int(seed, 0) if isinstance(seed, str) else int(seed)
+    return grade(ex, source, answer, fresh=freshcases.compute(ex, seed), **kw)
 
 
 def _box_problem(run: box.BoxRun) -> str:
@@ -405,3 +443,29 @@ def _is_transpose(expected: npyio.Arr, actual: npyio.Arr, rtol: float, atol: flo
                 if abs(a - e) > atol + rtol * abs(e):
                     return False
     return True
+
+
+def compare_hidden(case: str, name: str, expected: npyio.Arr, actual: npyio.Arr | None, rtol: float,
+                   atol: float) -> CaseResult | None:
+    """compare() for a fresh case: what is wrong and by how much, never an expected number.
+
+    Kept: which output, the shapes (the dims are public), NaN/inf in the learner's own values,
+    transposed, sign flipped, scaled by a constant (to two digits), and the relative error's order
+    of magnitude. Dropped: where the worst element is, its expected and actual values, the diff.
+    """
+    res = compare(case, name, expected, actual, rtol, atol)
+    if res is None:
+        return None
+    res.kind = "fresh"
+    if res.reason != "mismatch":
+        return res
+    a, e = actual.data, expected.data
+    norm_e = math.sqrt(math.fsum(x * x for x in e))
+    norm_d = math.sqrt(math.fsum((x - y) ** 2 for x, y in zip(a, e)))
+    res.rel_error = 10.0 ** round(math.log10(norm_d / norm_e)) if norm_e > 0 and norm_d > 0 else None
+    if not res.hint and norm_e > 0:
+        k = math.fsum(x * y for x, y in zip(a, e)) / norm_e**2
+        if abs(k - 1) > 1e-3 and all(abs(x - k * y) <= atol + rtol * abs(k * y) for x, y in zip(a, e)):
+            res.hint, res.scale = "scaled", float(f"{k:.2g}")
+    res.max_diff = res.where = res.expected_value = res.actual_value = None
+    return res

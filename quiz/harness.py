@@ -60,13 +60,20 @@ def main(result_fd: int) -> None:
     out = os.fdopen(result_fd, "wb")
     sys.argv = [SOURCE_NAME]
     raw = sys.stdin.buffer.read(MAX_INPUT + 1)
-    # frame: b"RBT1", the source length (8 bytes), the source, then the inputs .npz
-    if raw[:4] != b"RBT1":
+    # frame: b"RBT2", the source length (8 bytes), the source, then inputs .npz frames (the public
+    # cases, the fresh ones), each after its length (8 bytes); cases are numbered across them
+    if raw[:4] != b"RBT2":
         raise SystemExit("bad frame")
     n = int.from_bytes(raw[4:12], "little")
     source = raw[12 : 12 + n].decode("utf-8")
-    data = np.load(io.BytesIO(raw[12 + n :]), allow_pickle=False)
-    manifest = json.loads(bytes(data["__manifest__"]).decode())
+    at, frames = 12 + n, []
+    while at < len(raw):
+        size = int.from_bytes(raw[at : at + 8], "little")
+        frames.append(np.load(io.BytesIO(raw[at + 8 : at + 8 + size]), allow_pickle=False))
+        at += 8 + size
+    inputs = [(json.loads(bytes(d["__manifest__"]).decode()), d) for d in frames]
+    manifest = inputs[0][0]
+    calls = [(case, d) for m, d in inputs for case in m["cases"]]
     statuses = []
     results = {}
     namespace = {"__name__": "submission", "__file__": SOURCE_NAME}
@@ -80,7 +87,7 @@ def main(result_fd: int) -> None:
         statuses = [{"ok": False, "stage": "load", "error": _trimmed(exc)}]
     else:
         n_returns = manifest["returns"]
-        for i, case in enumerate(manifest["cases"]):
+        for i, (case, data) in enumerate(calls):
             try:
                 for name, spec in case["globals"].items():
                     namespace[name] = _build(spec, data)

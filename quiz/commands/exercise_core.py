@@ -7,6 +7,7 @@ exercise_cmds wraps these in typer commands; `rabbit submit` also reaches them d
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -64,14 +65,44 @@ def status_of(ex, statuses: dict) -> str:
     return statuses.get(ex.id, "not_started")
 
 
+# the fresh cases' wording lives here, next to the only code that renders it
+M = {
+    "passed": {"ja": "正解！ {name}: 公開 {pub}/{pub}・新規 {fresh}/{fresh} ケースすべて一致しました ({seconds:.2f} 秒)。",
+               "en": "Passed! {name}: all {pub}/{pub} public and {fresh}/{fresh} fresh cases match ({seconds:.2f} s)."},
+    "failed": {"ja": "不合格: {name} (公開 {pub_ok}/{pub}・新規 {fresh_ok}/{fresh} ケース一致)",
+               "en": "Failed: {name} ({pub_ok}/{pub} public, {fresh_ok}/{fresh} fresh cases match)"},
+    "case_fresh_mismatch": {
+        "ja": "新規ケース「{case}」: {output} の値が違います。相対誤差はおよそ {rel} です。",
+        "en": "fresh case “{case}”: {output} has wrong values, off by about {rel} relative."},
+    "fresh_note": {
+        "ja": "(新規ケースは提出のたびに新しい入力で作られ、期待値は表示しません。公開ケースで値を確かめてください)",
+        "en": "(fresh cases get new inputs on every submission and never show expected values; "
+              "the public cases show them)"},
+    "hint_scaled": {"ja": "ヒント: 期待値のおよそ {k:g} 倍になっています (定数倍のずれ)。",
+                    "en": "hint: it is about {k:g} times the expected values (off by a constant factor)."},
+}
+
+
+def _m(key: str, lang: str, **kw) -> str:
+    return M[key][lang].format(**kw)
+
+
+def summary_line(verdict, ex, lang: str) -> str:
+    """The verdict's first line: public and fresh cases counted apart."""
+    if verdict.passed:
+        return _m("passed", lang, name=ex.name, pub=verdict.public_cases, fresh=verdict.fresh_cases,
+                  seconds=verdict.seconds)
+    return _m("failed", lang, name=ex.name, pub_ok=verdict.passed_public, pub=verdict.public_cases,
+              fresh_ok=verdict.passed_fresh, fresh=verdict.fresh_cases)
+
+
 def render_verdict(verdict, ex, lang: str) -> None:
-    n = verdict.cases
     if verdict.option:
         say(t("chosen_option", lang, n=verdict.option, code=verdict.answer), "bold")
     if verdict.passed:
-        say(f"✔ {t('passed', lang, name=ex.name, n=n, seconds=verdict.seconds)}", "bold", "green")
+        say(f"✔ {summary_line(verdict, ex, lang)}", "bold", "green")
         return
-    say(f"✘ {t('failed', lang, name=ex.name, ok=verdict.passed_cases, n=n)}", "bold", "red")
+    say(f"✘ {summary_line(verdict, ex, lang)}", "bold", "red")
     for line in feedback_lines(verdict, ex, lang):
         say(line)
     say(t("next_hint", lang, name=ex.name), "dim")
@@ -92,7 +123,10 @@ def feedback_lines(verdict, ex, lang: str) -> list[str]:
             lines.extend("  " + ime.message(s, lang) for s in verdict.stray)
     elif verdict.reason:
         lines.append(t(verdict.reason, lang))
-    shown = verdict.failed[:2]
+    # the public failures first (they show values); then at least one fresh one, if any failed
+    public = [c for c in verdict.failed if c.kind == "public"]
+    fresh = [c for c in verdict.failed if c.kind == "fresh"]
+    shown = public[:1] + fresh[:1] if public and fresh else (public or fresh)[:2]
     for c in shown:
         where = "[" + ", ".join(map(str, c.where)) + "]" if c.where else ""
         if c.reason == "error":
@@ -105,13 +139,20 @@ def feedback_lines(verdict, ex, lang: str) -> list[str]:
             lines.append(t("case_missing", lang, case=c.name, output=c.output))
         elif c.reason == "nonfinite":
             lines.append(t("case_nonfinite", lang, case=c.name, output=c.output, where=where, value=c.actual_value))
+        elif c.reason == "mismatch" and c.kind == "fresh":
+            rel = f"1e{round(math.log10(c.rel_error))}" if c.rel_error else "?"
+            lines.append(_m("case_fresh_mismatch", lang, case=c.name, output=c.output, rel=rel))
         elif c.reason == "mismatch":
             lines.append(t("case_mismatch", lang, case=c.name, output=c.output, where=where, diff=c.max_diff,
                            expected=c.expected_value, actual=c.actual_value))
-        if c.hint:
+        if c.hint == "scaled":
+            lines.append("  " + _m("hint_scaled", lang, k=c.scale))
+        elif c.hint:
             lines.append("  " + t("hint_" + c.hint, lang))
     if len(verdict.failed) > len(shown):
         lines.append(t("more_failures", lang, n=len(verdict.failed) - len(shown)))
+    if any(c.kind == "fresh" for c in shown):
+        lines.append(_m("fresh_note", lang))
     m = verdict.misconception
     if m and verdict.misconception_by == "error" and m.error_feedback:
         lines.append(t("misconception", lang) + " " + text(m.error_feedback, lang).strip())
@@ -172,7 +213,18 @@ def submit(name: str, file: Path | None = None, answer: str | None = None, json_
         render_verdict(verdict, ex, lang)
         if not recorded:
             say(t("not_recorded", lang), "dim")
+    refill_pool(ex)
     return 0 if verdict.passed else 1
+
+
+def refill_pool(ex) -> None:
+    """After the verdict is out: draw the next fresh bundles if the pool runs low (see freshcases)."""
+    import sys
+
+    from quiz import freshcases
+
+    sys.stdout.flush()
+    freshcases.refill(ex)
 
 
 def _bad_answer(e, ex, lang: str) -> str:
@@ -187,7 +239,9 @@ def record(ex, verdict) -> None:
     from quiz.store import Attempt
 
     detail = {"passed_cases": verdict.passed_cases, "cases": verdict.cases, "reason": verdict.reason,
-              "failed": [c.name for c in verdict.failed]}
+              "failed": [c.name for c in verdict.failed], "fresh_cases": verdict.fresh_cases}
+    if verdict.private_seed is not None:  # grading.replay(ex, source, seed) reproduces the verdict
+        detail["private_seed"] = verdict.private_seed
     if verdict.option:  # the answer column holds the option's code; this says it came as a number
         detail["option"] = verdict.option
     _store().record(Attempt(

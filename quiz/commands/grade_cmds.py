@@ -152,6 +152,8 @@ class _Progress:
 
 
 def _record(row, ex, lang: str) -> dict:
+    from quiz import freshcases
+
     return {
         "file": row.file,
         "passed": row.passed,
@@ -161,6 +163,11 @@ def _record(row, ex, lang: str) -> dict:
         "reason_code": row.code,
         "seconds": round(row.seconds, 3),
         "isolation": row.verdict.isolation if row.verdict else "",
+        # `cases` counts the public cases and the fresh ones drawn for this file; the seed replays them
+        "fresh_cases": row.verdict.fresh_cases if row.verdict else freshcases.fresh_count(ex),
+        "fresh_cases_passed": row.verdict.passed_fresh if row.verdict else 0,
+        "private_seed": row.verdict.private_seed if row.verdict else None,
+        "failed_cases": [{"case": c.name, "kind": c.kind} for c in row.verdict.failed] if row.verdict else [],
     }
 
 
@@ -202,7 +209,7 @@ def _print_table(records: list[dict], lang: str) -> None:
     from quiz.term import say
 
     head = [m("col_file", lang), m("col_passed", lang), m("col_cases", lang), m("col_reason", lang)]
-    body = [[r["file"], "✔" if r["passed"] else "✘", f'{r["cases_passed"]}/{r["cases"]}', r["reason"]] for r in records]
+    body = [[r["file"], "✔" if r["passed"] else "✘", _cases_cell(r), r["reason"]] for r in records]
     widths = [max(_width(row[i]) for row in [head] + body) for i in range(3)]
     room = max(20, shutil.get_terminal_size((120, 24)).columns - sum(widths) - 6)
 
@@ -215,16 +222,27 @@ def _print_table(records: list[dict], lang: str) -> None:
         say(line(cells), "green" if r["passed"] else "red")
 
 
+def _cases_cell(r: dict) -> str:
+    """public passed/public + fresh passed/fresh, e.g. 5/5+3/3."""
+    fresh, fresh_ok = r["fresh_cases"], r["fresh_cases_passed"]
+    public, public_ok = r["cases"] - fresh, r["cases_passed"] - fresh_ok
+    return f"{public_ok}/{public}+{fresh_ok}/{fresh}" if fresh else f'{r["cases_passed"]}/{r["cases"]}'
+
+
 def _print_csv(records: list[dict]) -> None:
     import csv
 
     from quiz.safetext import csv_cell
 
-    fields = ["file", "passed", "cases_passed", "cases", "reason", "reason_code", "seconds"]
+    fields = ["file", "passed", "cases_passed", "cases", "reason", "reason_code", "seconds",
+              "fresh_cases_passed", "fresh_cases", "private_seed"]
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(fields)
     for r in records:
-        writer.writerow([int(r[f]) if f == "passed" else csv_cell(r[f]) for f in fields])
+        # the seed in hex: a spreadsheet keeps 15 digits of a number, and this one has up to 20
+        cells = {**r, "passed": int(r["passed"]),
+                 "private_seed": "" if r["private_seed"] is None else f'{r["private_seed"]:#x}'}
+        writer.writerow([csv_cell(cells[f]) for f in fields])
 
 
 # -- rabbit doctor ---------------------------------------------------------------------------
