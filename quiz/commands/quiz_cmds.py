@@ -195,7 +195,7 @@ class Runner:
         self.exercises = load_all()
         self.store = Store()
         self.run_id = uuid.uuid4().hex[:12]
-        self.seed = seed  # orders the options; None (rabbit review, no --seed yet): as written
+        self.seed = seed  # orders the options (quiz and review always pass one); None: as written
         self.rounds: dict[str, int] = {}  # how often each item was served in this run
         self.hinted = False
 
