@@ -32,10 +32,6 @@ class Arr:
     shape: tuple[int, ...]
     data: array
 
-    @property
-    def size(self) -> int:
-        return len(self.data)
-
 
 MAX_NDIM = 32
 _MAX_HEADER = 4096
