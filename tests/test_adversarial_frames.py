@@ -29,7 +29,7 @@ from contextlib import contextmanager, nullcontext
 import numpy as np
 import pytest
 
-from quiz import batch, box, casecache, grading, npyio, safetext
+from quiz import batch, box, casecache, freshcases, grading, npyio, safetext
 from quiz.exercises import load_all
 
 LSTM = load_all()["lstm"]
@@ -248,11 +248,17 @@ def zip_of(members) -> bytes:
     return buf.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def known_fresh_cases(monkeypatch):
+    """The fresh cases of one known seed, so that an honest frame can carry their values too."""
+    monkeypatch.setattr(freshcases, "draw", lambda ex: freshcases.compute(ex, 1))
+
+
 def honest_members(statuses=None):
-    """What the harness sends for a right answer: the expected values, computed here."""
-    bundle = casecache.load(LSTM)
-    members = [("__status__.npy", status(statuses if statuses is not None else [{"ok": True}] * len(bundle.case_names)))]
-    for i, values in enumerate(bundle.expected):
+    """What the harness sends for a right answer: the expected values (public, then fresh), computed here."""
+    expected = casecache.load(LSTM).expected + freshcases.compute(LSTM, 1).expected
+    members = [("__status__.npy", status(statuses if statuses is not None else [{"ok": True}] * len(expected)))]
+    for i, values in enumerate(expected):
         for j, arr in enumerate(values):
             members.append((f"c{i}.r{j}.npy", npy(np.array(arr.data, dtype=np.float64).reshape(arr.shape))))
     return members
@@ -411,14 +417,14 @@ def test_the_decoder_lets_nothing_but_garbledframe_out(monkeypatch):
               zip_of(DEEP), zip_of([("__status__.npy", raw_npy("{'descr': '|u1', 'fortran_order': False, 'shape': (5,), }"))])]
     for frame in frames:
         with pytest.raises(grading.GarbledFrame):
-            grading._read_result(frame, cases=5, returns=2)
-    statuses, arrays = grading._read_result(zip_of(honest_members()), cases=5, returns=2)
-    assert statuses == [{"ok": True}] * 5 and sorted(arrays) == sorted(f"c{i}.r{j}" for i in range(5) for j in range(2))
+            grading._read_result(frame, cases=8, returns=2)
+    statuses, arrays = grading._read_result(zip_of(honest_members()), cases=8, returns=2)
+    assert statuses == [{"ok": True}] * 8 and sorted(arrays) == sorted(f"c{i}.r{j}" for i in range(8) for j in range(2))
 
 
 def test_error_text_is_cleaned_where_it_enters(monkeypatch):
     message = "RuntimeError: \ud800 \x1b]52;c;eA==\x07 \u202e\n  line 2"
-    members = honest_members([{"ok": False, "stage": "call", "error": message}] + [{"ok": True}] * 4)
+    members = honest_members([{"ok": False, "stage": "call", "error": message}] + [{"ok": True}] * 7)
     verdict = graded(monkeypatch, zip_of(members))
     assert verdict.failed[0].reason == "error"
     assert verdict.failed[0].error == "RuntimeError: \\ud800 \\x1b]52;c;eA==\\x07 \\u202e\n  line 2"

@@ -79,7 +79,7 @@ def test_grade_json_lists_every_file_with_its_verdict(tmp_path):
     for name, (passed, code) in EXPECTED.items():
         row = rows[name]
         assert row["passed"] is passed and row["reason_code"] == code, row
-        assert row["cases"] == 5 and row["cases_passed"] == (5 if passed else 0)
+        assert row["cases"] == 8 and row["cases_passed"] == (8 if passed else 0)  # 5 public, 3 fresh
         assert bool(row["reason"]) is not passed
     assert "UnboundLocalError" in rows["dave.py"]["reason"]
     assert "SyntaxError" in rows["grace.py"]["reason"]
@@ -91,7 +91,8 @@ def test_grade_csv_is_a_gradebook(tmp_path):
     out = rabbit(["grade", str(tmp_path / "class"), "-e", "lstm", "--csv"])
     assert out.returncode == 0, out.stderr
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
-    assert list(rows[0]) == ["file", "passed", "cases_passed", "cases", "reason", "reason_code", "seconds"]
+    assert list(rows[0]) == ["file", "passed", "cases_passed", "cases", "reason", "reason_code", "seconds",
+                             "fresh_cases_passed", "fresh_cases", "private_seed"]
     assert [r["file"] for r in rows] == sorted(EXPECTED)
     assert {r["file"]: r["passed"] for r in rows} == {n: str(int(p)) for n, (p, _) in EXPECTED.items()}
 
