@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import ast
 import copy
-import io
 import json
 import operator
+import struct
+import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -49,6 +51,12 @@ def dim(expr, dims: dict) -> int:
     """A shape entry: an int, a dimension name, or a small sum/product such as 4*H."""
     if isinstance(expr, int):
         return expr
+    return _dim_of(str(expr), tuple(sorted(dims.items())))
+
+
+@lru_cache(maxsize=1024)
+def _dim_of(expr: str, items: tuple) -> int:
+    dims = dict(items)
 
     def ev(node):
         if isinstance(node, ast.Constant) and isinstance(node.value, int):
@@ -59,7 +67,7 @@ def dim(expr, dims: dict) -> int:
             return _OPS[type(node.op)](ev(node.left), ev(node.right))
         raise ValueError(f"cannot read shape entry {expr!r} (dims: {', '.join(dims)})")
 
-    return ev(ast.parse(str(expr), mode="eval").body)
+    return ev(ast.parse(expr, mode="eval").body)
 
 
 def _random_structure(rng: np.random.Generator, leaves: list[int]):
@@ -162,13 +170,32 @@ def inputs_frame(ex: Exercise, cases: list[Case]) -> bytes:
             for i, c in enumerate(cases)
         ],
     }
-    buf = io.BytesIO()
-    np.savez(
-        buf,
-        __manifest__=np.frombuffer(json.dumps(manifest).encode(), dtype=np.uint8),
-        **arrays,
-    )
-    return buf.getvalue()
+    members = {"__manifest__": np.frombuffer(json.dumps(manifest).encode(), dtype=np.uint8), **arrays}
+    return _stored_zip({name + ".npy": _npy(a) for name, a in members.items()})
+
+
+def _npy(a: np.ndarray) -> bytes:
+    """One .npy member, as np.save writes it (format 1.0, C order)."""
+    a = np.ascontiguousarray(a)
+    header = f"{{'descr': {a.dtype.str!r}, 'fortran_order': False, 'shape': {a.shape!r}, }}"
+    header += " " * (-(10 + len(header) + 1) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode("latin1") + a.tobytes()
+
+
+def _stored_zip(members: dict[str, bytes]) -> bytes:
+    """An uncompressed zip (what np.savez writes), built directly: a fresh bundle per file of
+    `rabbit grade` made np.savez's zipfile bookkeeping the largest cost of drawing it."""
+    parts, central, offset = [], [], 0
+    for name, data in members.items():
+        n, crc = name.encode(), zlib.crc32(data)
+        local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0x21, crc, len(data), len(data), len(n), 0) + n
+        central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0x21, crc, len(data), len(data),
+                                   len(n), 0, 0, 0, 0, 0, offset) + n)
+        parts += [local, data]
+        offset += len(local) + len(data)
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0)
+    return b"".join(parts) + directory + end
 
 
 def _arr(v: np.ndarray):

@@ -30,6 +30,7 @@ VERSION = 1
 REFILL, LOW = 16, 4
 SUFFIX = ".bundle"
 NONCE = 16
+TRIES = 8
 COUNT = 3  # fresh cases per submission, each on the dims of a public case picked by the seed
 
 
@@ -93,7 +94,7 @@ def _bundles(directory: Path) -> list[str]:
 
 def take(ex: Exercise) -> casecache.Bundle | None:
     """The next pooled bundle, removed from the pool; forged or damaged ones are discarded."""
-    for path in _bundles(pool_dir(ex)):
+    for path in _bundles(pool_dir(ex))[:TRIES]:  # a directory stuffed with forgeries costs little
         taken = f"{path}.{os.getpid()}.{secrets.token_hex(4)}.taken"
         try:
             os.rename(path, taken)  # of two processes wanting it, one gets it
