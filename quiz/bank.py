@@ -14,35 +14,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from quiz import home, resources
-from quiz.problems import LANGS, BankError, Problem, check_text
+from quiz.problems import BankError, Problem, check_text
 
-TYPES = ("choice", "multi", "numeric", "text", "expr", "describe", "code")
 SOURCES = ("confirmation", "challenge", "original")
 COMMON = {"id", "day", "section", "type", "source", "prompt", "explanation", "tags"}
-PER_TYPE = {
-    "choice": {"options", "answer", "shuffle"},
-    "multi": {"options", "answer", "shuffle"},
-    "numeric": {"answer", "tolerance", "unit"},
-    "text": {"accept"},
-    "expr": {"answer", "variables"},
-    "describe": {"model_answer", "key_points"},
-    "code": {"exercise", "shuffle"},
-}
-REQUIRED = {
-    "choice": {"options", "answer"},
-    "multi": {"options", "answer"},
-    "numeric": {"answer"},
-    "text": {"accept"},
-    "expr": {"answer", "variables"},
-    "describe": {"model_answer", "key_points"},
-    "code": {"exercise"},
-}
 USER_DIR_ENV = "RABBIT_BANK"  # a directory of the learner's own question files
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: a question's own fields are one `spec` (quiz.kinds)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Question:
+    """The fields every item has, and `spec`: its kind's own (quiz.kinds). A kind's field reads
+    as an attribute too (`q.options`, `q.answer`, `q.key_points`), and an item built by hand may
+    pass them as keywords: Question(..., type="choice", options=..., answer=2)."""
+
     id: str
     day: int
     section: int
@@ -50,28 +35,35 @@ class Question:
     source: str
     prompt: dict
     explanation: dict
-    options: tuple = ()
-    answer: object = None
-    tolerance: float = 1e-9
-    unit: dict | None = None
-    accept: tuple = ()
-    variables: tuple = ()
-    model_answer: dict | None = None
-    key_points: tuple = ()
-    exercise: str | None = None
+    spec: object = None  # a quiz.kinds.Spec
     tags: tuple = ()
-    shuffle: bool = True  # False: the options keep their written order (they refer to each other)
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
     content_hash: str = field(default="", compare=False)
 
+    def __init__(self, id: str, day: int, section: int, type: str, source: str, prompt: dict, explanation: dict,
+                 spec=None, tags: tuple = (), file: str = "", line: int = 0, content_hash: str = "", **fields):
+        if spec is None:
+            from quiz import kinds
+
+            if fields and type not in kinds.names():
+                raise ValueError(f"unknown question type {type}")
+            spec = kinds.get(type).spec(**fields) if type in kinds.names() else kinds.Spec()  # judge() refuses it
+        elif fields:
+            raise TypeError(f"give the kind's fields ({', '.join(fields)}) or a spec, not both")
+        values = dict(id=id, day=day, section=section, type=type, source=source, prompt=prompt,
+                      explanation=explanation, spec=spec, tags=tags, file=file, line=line, content_hash=content_hash)
+        for k, v in values.items():
+            object.__setattr__(self, k, v)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name == "spec":  # copy and pickle look for these before __init__
+            raise AttributeError(name)
+        return getattr(self.spec, name)
+
 
 def _is_int(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_num(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def _item_hash(raw: dict) -> str:
@@ -79,7 +71,7 @@ def _item_hash(raw: dict) -> str:
 
 
 def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[str], at: int = 0) -> Question | None:
-    from quiz import yamlio
+    from quiz import kinds, yamlio
 
     if not isinstance(raw, dict):
         problems.append(Problem(path, getattr(raw, "line", at), "", "each question must be a mapping (id: ..., type: ...)"))
@@ -92,16 +84,18 @@ def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[
     for key, dup_line in getattr(raw, "duplicate_keys", []):
         problems.append(Problem(path, dup_line, f"{label}{key}", "field given twice"))
     qtype = raw.get("type")
-    if qtype not in TYPES:
-        problems.append(Problem(path, line("type"), f"{label}type", f"expected one of {', '.join(TYPES)}, got {qtype!r}"))
+    types = kinds.names()
+    if qtype not in types:
+        problems.append(Problem(path, line("type"), f"{label}type", f"expected one of {', '.join(types)}, got {qtype!r}"))
         return None
-    allowed = COMMON | PER_TYPE[qtype]
+    kind = kinds.get(qtype)
+    allowed = COMMON | kind.fields
     for key in raw:
         if key not in allowed:
             problems.append(Problem(path, line(key), f"{label}{key}",
                                     f"unknown field for a {qtype} question; allowed: {', '.join(sorted(allowed))}"))
-    required = {"id", "day", "section", "type", "source"} | REQUIRED[qtype]
-    if qtype != "code":
+    required = {"id", "day", "section", "type", "source"} | kind.required
+    if kind.needs_text:
         required |= {"prompt", "explanation"}
     missing = sorted(required - set(raw))
     for key in missing:
@@ -122,87 +116,13 @@ def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[
     tags = raw.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         problems.append(Problem(path, line("tags"), f"{label}tags", "expected a list of words"))
-    kw: dict = {}
-    if "shuffle" in raw:
-        if not isinstance(raw["shuffle"], bool):
-            problems.append(Problem(path, line("shuffle"), f"{label}shuffle",
-                                    f"expected true or false, got {raw['shuffle']!r}"))
-        kw.update(shuffle=raw["shuffle"] is not False)
-    if qtype in ("choice", "multi"):
-        options = raw["options"]
-        n = len(options) if isinstance(options, list) else 0
-        want = "exactly 4" if qtype == "choice" else "4 to 6"
-        if not isinstance(options, list) or (qtype == "choice" and n != 4) or (qtype == "multi" and not 4 <= n <= 6):
-            problems.append(Problem(path, line("options"), f"{label}options", f"expected {want} options, got {n}"))
-        else:
-            for i, opt in enumerate(options):
-                check_text(opt, problems, path, line("options"), f"{label}options[{i + 1}]")
-        answer = raw["answer"]
-        if qtype == "choice":
-            if not _is_int(answer) or not 1 <= answer <= max(n, 1):
-                problems.append(Problem(path, line("answer"), f"{label}answer", f"expected the number of the right option (1-{n}); {answer!r} is not among the options"))
-        else:
-            if not isinstance(answer, list) or not answer or not all(_is_int(a) for a in answer) \
-                    or len(set(answer)) != len(answer) or not all(1 <= a <= n for a in answer):
-                problems.append(Problem(path, line("answer"), f"{label}answer", f"expected a list of distinct option numbers 1-{n}; got {answer!r}"))
-            else:
-                answer = sorted(answer)
-        kw.update(options=tuple(dict(o) for o in options) if isinstance(options, list) else (), answer=answer)
-    elif qtype == "numeric":
-        answer = raw["answer"]
-        if not (_is_num(answer) or (isinstance(answer, list) and answer and all(_is_num(a) for a in answer))):
-            problems.append(Problem(path, line("answer"), f"{label}answer", f"expected a number or a list of numbers such as [3, 3]; got {answer!r}"))
-        tol = raw.get("tolerance", 1e-9)
-        if not _is_num(tol) or tol < 0:
-            problems.append(Problem(path, line("tolerance"), f"{label}tolerance", "expected a number >= 0"))
-        if "unit" in raw:
-            check_text(raw["unit"], problems, path, line("unit"), f"{label}unit")
-        kw.update(answer=list(answer) if isinstance(answer, list) else answer, tolerance=float(tol) if _is_num(tol) else 0.0,
-                  unit=dict(raw["unit"]) if isinstance(raw.get("unit"), dict) else None)
-    elif qtype == "text":
-        accept = raw["accept"]
-        if not isinstance(accept, list) or not accept or not all(isinstance(a, (str, int, float)) for a in accept):
-            problems.append(Problem(path, line("accept"), f"{label}accept", "expected a non-empty list of accepted answers"))
-            accept = []
-        kw.update(accept=tuple(str(a) for a in accept))
-    elif qtype == "expr":
-        from quiz import exprs
-
-        variables = raw["variables"]
-        if not isinstance(variables, list) or not all(isinstance(v, str) and v.isidentifier() for v in variables):
-            problems.append(Problem(path, line("variables"), f"{label}variables", "expected a list of variable names, e.g. [x, y]"))
-            variables = []
-        try:
-            exprs.parse(str(raw["answer"]), list(variables))
-        except exprs.ExprError as e:
-            problems.append(Problem(path, line("answer"), f"{label}answer", f"the key is not a readable formula in {variables}: {e}"))
-        kw.update(answer=str(raw["answer"]), variables=tuple(variables))
-    elif qtype == "describe":
-        check_text(raw["model_answer"], problems, path, line("model_answer"), f"{label}model_answer")
-        points = raw["key_points"]
-        if not isinstance(points, list) or not points:
-            problems.append(Problem(path, line("key_points"), f"{label}key_points", "expected a list of key points"))
-            points = []
-        for i, kp in enumerate(points):
-            where = f"{label}key_points[{i + 1}]"
-            kline = getattr(kp, "line", line("key_points"))
-            check_text(kp, problems, path, kline, where)
-            words = kp.get("keywords") if isinstance(kp, dict) else None
-            if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
-                problems.append(Problem(path, kline, f"{where}.keywords", "expected a non-empty list of keywords"))
-        kw.update(model_answer=dict(raw["model_answer"]) if isinstance(raw["model_answer"], dict) else None,
-                  key_points=tuple(dict(k) for k in points if isinstance(k, dict)))
-    elif qtype == "code":
-        if not isinstance(raw["exercise"], str) or raw["exercise"] not in exercise_names:
-            problems.append(Problem(path, line("exercise"), f"{label}exercise",
-                                    f"no exercise named {raw['exercise']!r}; known: {', '.join(sorted(exercise_names))}"))
-        kw.update(exercise=raw["exercise"])
+    spec = kind.validate(kinds.Validation(raw, path, problems, label, line, exercise_names))
     if len(problems) > start:
         return None
     return Question(
         id=ident, day=raw["day"], section=raw["section"], type=qtype, source=raw["source"],
         prompt=dict(raw.get("prompt") or {}), explanation=dict(raw.get("explanation") or {}),
-        tags=tuple(tags), file=str(path), line=item_line, **kw,
+        spec=spec, tags=tuple(tags), file=str(path), line=item_line,
         # the text is what the learner answered; whether its options are shuffled is not part of it
         content_hash=_item_hash({k: v for k, v in raw.items() if k != "shuffle"}),
     )
@@ -321,20 +241,9 @@ def load(paths: list[Path] | None = None) -> list[Question]:
     return questions
 
 
-_TUPLES = ("options", "accept", "variables", "key_points", "tags")
-
-
 def _from_json(d: dict) -> Question:
-    for k in _TUPLES:
-        d[k] = tuple(d[k])
+    from quiz import kinds
+
+    d["tags"] = tuple(d["tags"])
+    d["spec"] = kinds.get(d["type"]).spec.from_dict(d["spec"])
     return Question(**d)
-
-
-def text_of(q: Question, key: str, lang: str) -> str:
-    value = getattr(q, key)
-    if isinstance(value, dict):
-        return value.get(lang) or value.get("ja", "")
-    return ""
-
-
-assert set(LANGS) == {"ja", "en"}

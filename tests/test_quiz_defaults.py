@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from quiz import bank, session
-from quiz.commands.demo_cmds import _key_answer
+from quiz.kinds import right_answer
 from quiz.exercises import load_all
 from quiz.store import Attempt, Store
 
@@ -74,7 +74,7 @@ def test_unseen_first_then_weak_then_the_rest(rabbit_home):
     assert set(ids[6:]) <= {q.id for q in right}
     # the quiz serves that plan: the same seed and the same record give the same session
     exercises = load_all()
-    lines = [line for q in planned for line in _key_answer(q, exercises, 5)]
+    lines = [line for q in planned for line in right_answer(q, exercises, 5)]
     out = quiz(["day3", "--count", "8", "--seed", "5", "--json"], "\n".join(lines) + "\n")
     summary = json.loads(out.stdout)
     assert [i["id"] for i in summary["items"]] == ids and summary["correct"] == 8, out.stderr[-2000:]
@@ -95,7 +95,7 @@ def _first(kind: str, seed: int):
 def test_question_mark_is_a_miss_that_shows_the_key_and_the_explanation(rabbit_home):
     idx, order = _first("choice", 4)
     exercises = load_all()
-    lines = [line for q in order[:idx] for line in _key_answer(q, exercises, 4)] + ["？"]
+    lines = [line for q in order[:idx] for line in right_answer(q, exercises, 4)] + ["？"]
     out = quiz(["day3", "--count", str(idx + 1), "--seed", "4", "--json", "--lang", "en"], "\n".join(lines) + "\n")
     summary = json.loads(out.stdout)
     assert summary["asked"] == idx + 1 and summary["items"][-1]["correct"] is False
@@ -109,7 +109,7 @@ def test_question_mark_is_a_miss_that_shows_the_key_and_the_explanation(rabbit_h
 def test_pass_words_in_japanese_and_on_a_describe_item(rabbit_home):
     idx, order = _first("describe", 6)
     exercises = load_all()
-    lines = [line for q in order[:idx] for line in _key_answer(q, exercises, 6)] + ["わからない"]
+    lines = [line for q in order[:idx] for line in right_answer(q, exercises, 6)] + ["わからない"]
     out = quiz(["day3", "--count", str(idx + 1), "--seed", "6", "--json"], "\n".join(lines) + "\n")
     summary = json.loads(out.stdout)
     assert summary["asked"] == idx + 1 and summary["finished"] is True  # no self-grade was waited for
@@ -122,7 +122,7 @@ def test_pass_words_in_japanese_and_on_a_describe_item(rabbit_home):
 def test_self_grade_says_what_it_accepts_on_an_unexpected_answer(rabbit_home):
     idx, order = _first("describe", 8)
     exercises = load_all()
-    lines = [line for q in order[:idx] for line in _key_answer(q, exercises, 8)] + ["my answer", "maybe", "はい"]
+    lines = [line for q in order[:idx] for line in right_answer(q, exercises, 8)] + ["my answer", "maybe", "はい"]
     out = quiz(["day3", "--count", str(idx + 1), "--seed", "8", "--json", "--lang", "en"], "\n".join(lines) + "\n")
     assert "Answer y (yes) or n (no). Accepted: y / n" in out.stderr
     assert json.loads(out.stdout)["items"][-1]["correct"] is True

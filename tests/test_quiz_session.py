@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from quiz import bank, session
-from quiz.commands.demo_cmds import _key_answer
+from quiz.kinds import right_answer
 from quiz.exercises import load_all
 
 
@@ -35,7 +35,7 @@ def right_lines(items, seed):
     exercises = load_all()
     lines = []
     for q in items:
-        lines += _key_answer(q, exercises, seed)
+        lines += right_answer(q, exercises, seed)
     return "\n".join(lines) + "\n"
 
 
@@ -75,7 +75,7 @@ def test_end_of_input_ends_early_and_keeps_what_was_answered(rabbit_home):
     exercises = load_all()
     lines = []
     for q in items[:2]:
-        lines += _key_answer(q, exercises, 7)
+        lines += right_answer(q, exercises, 7)
     out = quiz(["day3", "--count", "5", "--seed", "7", "--json"], "\n".join(lines) + "\n")
     summary = json.loads(out.stdout)
     assert summary["asked"] == 2 and summary["finished"] is False and summary["planned"] == 5
@@ -111,7 +111,7 @@ def test_wrong_answer_exit_1_and_missed_serves_it_again(rabbit_home):
     first = next(i for i, q in enumerate(items) if q.type in ("choice", "code"))
     lines = []
     for i, q in enumerate(items):
-        ans = _key_answer(q, exercises, 9)
+        ans = right_answer(q, exercises, 9)
         if i == first:
             ans = [str(int(ans[0]) % 4 + 1)]
         lines += ans

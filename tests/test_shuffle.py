@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from quiz import answers, bank, session
-from quiz.commands.demo_cmds import _key_answer
+from quiz.kinds import right_answer
 from quiz.exercises import load_all
 from quiz.optrefs import bare_references, renumber
 from quiz.problems import BankError
@@ -73,7 +73,7 @@ def test_quiz_shows_shuffled_options_and_records_the_original_number(rabbit_home
     q = order[idx]
     exercises = load_all()
     key = exercises[q.exercise].answer if kind == "code" else q.answer
-    lines = [line for item in order[:idx] for line in _key_answer(item, exercises, seed)]
+    lines = [line for item in order[:idx] for line in right_answer(item, exercises, seed)]
     typed = str(shown.index(key) + 1)
     out = quiz(["day3", "--count", str(idx + 1), "--seed", str(seed), "--json", "--lang", "en"],
                "\n".join(lines + [typed]) + "\n")

@@ -12,7 +12,7 @@ import textwrap
 import pytest
 
 from quiz import bank, session
-from quiz.commands.demo_cmds import _key_answer
+from quiz.kinds import right_answer
 from quiz.exercises import load_all
 from quiz.store import MIGRATIONS, Attempt, Store, StoreError
 
@@ -40,7 +40,7 @@ def test_sigkill_mid_quiz_keeps_every_given_answer(rabbit_home, wait_for_attempt
     proc = subprocess.Popen([sys.executable, "-m", "quiz", "quiz", "day3", "--count", "6", "--seed", "99"],
                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
     for q in items[:3]:
-        proc.stdin.write("\n".join(_key_answer(q, exercises, 99)) + "\n")  # typed as --seed 99 shows them
+        proc.stdin.write("\n".join(right_answer(q, exercises, 99)) + "\n")  # typed as --seed 99 shows them
     proc.stdin.flush()
     db_path = rabbit_home / "rabbit.db"
     wait_for_attempts(db_path, 3, proc=proc)

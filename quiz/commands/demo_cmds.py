@@ -13,29 +13,6 @@ from typing import Optional
 import typer
 
 
-def _key_answer(q, exercises, seed: int) -> list[str]:
-    """Lines that answer question q correctly in `rabbit quiz --seed SEED` (used to script the demo
-    quiz): the options are shown shuffled by the seed, so the key is typed by its shown number."""
-    from quiz.session import option_order, shown_number
-
-    def shown(original: int, n: int) -> str:
-        return str(shown_number(option_order(seed, q.id, n, q.shuffle), original))
-
-    if q.type == "choice":
-        return [shown(q.answer, len(q.options))]
-    if q.type == "code":
-        return [shown(exercises[q.exercise].answer, len(exercises[q.exercise].options))]
-    if q.type == "multi":
-        return [" ".join(shown(a, len(q.options)) for a in q.answer)]
-    if q.type == "numeric":
-        return ["x".join(f"{a:g}" for a in q.answer) if isinstance(q.answer, list) else f"{q.answer:g}"]
-    if q.type == "text":
-        return [q.accept[0]]
-    if q.type == "expr":
-        return [q.answer]
-    return [q.model_answer.get("ja", ""), "y"]
-
-
 def cmd_demo(lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en.")) -> None:
     """A scripted tour (no TTY needed): an exercise graded wrong then right, and a short quiz. / デモ。"""
     from quiz.i18n import pick_lang
@@ -66,7 +43,7 @@ def _home(tmp: str):
 
 
 def _tour(lang: Optional[str]) -> None:
-    from quiz import bank, session
+    from quiz import bank, kinds, session
     from quiz.exercises import load_all
 
     env = dict(os.environ)  # RABBIT_HOME is the demo's home: its answers never reach the real attempt log
@@ -84,7 +61,7 @@ def _tour(lang: Optional[str]) -> None:
     items = session.select(bank.load(), 3, None, 4, 2026)
     lines: list[str] = []
     for i, q in enumerate(items):
-        answer = _key_answer(q, exercises, 2026)
+        answer = kinds.right_answer(q, exercises, 2026)
         if i == len(items) - 1 and q.type in ("choice", "code"):  # one wrong answer, to show the feedback
             answer = [str(int(answer[0]) % 4 + 1)]
         lines += answer

@@ -17,13 +17,6 @@ from quiz.i18n import pick_lang, text
 
 L = {
     "card": {"ja": "{where} · {n}/{total} · {kind}", "en": "{where} · {n}/{total} · {kind}"},
-    "kind_choice": {"ja": "4択", "en": "choose one"},
-    "kind_multi": {"ja": "複数選択 (例: 1 3)", "en": "choose all that apply (e.g. 1 3)"},
-    "kind_numeric": {"ja": "数値", "en": "number"},
-    "kind_text": {"ja": "用語", "en": "term"},
-    "kind_expr": {"ja": "数式", "en": "formula"},
-    "kind_describe": {"ja": "記述 (簡潔に)", "en": "describe briefly"},
-    "kind_code": {"ja": "コード穴埋め 4択", "en": "code, choose one"},
     "source_confirmation": {"ja": "確認テスト", "en": "confirmation test"},
     "source_challenge": {"ja": "演習チャレンジ", "en": "course exercise (演習チャレンジ)"},
     "source_original": {"ja": "E資格形式オリジナル", "en": "original, exam style"},
@@ -253,13 +246,14 @@ class Runner:
     def ask(self, item: Served, n: int, total: int) -> bool:
         from rich.markup import escape
 
-        from quiz import answers, session
+        from quiz import answers, kinds, session
         from quiz.optrefs import renumber
         from quiz.store import Attempt
 
         lang, console, q = self.lang, self.console, item.question
-        ex = self.exercises.get(q.exercise) if q.type == "code" else None
-        kind = m(f"kind_{q.type}", lang)
+        qkind = kinds.of(q)
+        ex = qkind.exercise(q, self.exercises)
+        kind = qkind.label[lang]
         src = m(f"source_{q.source}", lang)
         console.print()
         from quiz.sections import section_label
@@ -277,18 +271,18 @@ class Runner:
         if ex is not None:
             self.say((text(q.prompt, lang) or text(ex.statement, lang)).strip())
             console.print(_code_block(ex), markup=False, highlight=False)
-            options = [{"ja": o, "en": o} for o in ex.options]
         else:
             self.say(text(q.prompt, lang).strip())
-            options = list(q.options)
+        options = qkind.options(q, ex)
         order: tuple[int, ...] = ()
         if options:  # shown in a new order at every attempt; judged and recorded by the original number
             rnd = self.rounds[item.record_id] = self.rounds.get(item.record_id, -1) + 1
             order = session.option_order(self.seed, q.id, len(options), q.shuffle and self.seed is not None, rnd)
         for i, orig in enumerate(order, 1):
             self.say(text(options[orig - 1], lang), f"  [bold cyan]{i}[/]. ")
-        if q.type == "numeric" and q.unit:
-            console.print(f"  [dim]({escape(text(q.unit, lang))})[/]")
+        unit = getattr(q.spec, "unit", None)
+        if unit:
+            console.print(f"  [dim]({escape(text(unit, lang))})[/]")
         if not self.hinted:  # said once, on the first card of the run
             self.hinted = True
             console.print(f"[dim]{escape(m('dont_know_hint', lang))}[/]")
@@ -304,7 +298,7 @@ class Runner:
                 console.print(m(f"invalid_{key[0]}", lang, n=len(options)), style="yellow")
         if j.passed:
             console.print(m("passed", lang), style="yellow")
-        if j.pending or (j.passed and q.type == "describe"):
+        if j.pending or (j.passed and qkind.self_graded):
             console.print(f"\n[bold]{m('model_answer', lang)}[/]")
             self.say(text(q.model_answer, lang).strip())
             console.print(f"[bold]{m('key_points', lang)}[/]")
@@ -322,7 +316,7 @@ class Runner:
                 j.correct, j.pending = grade, False
         correct = bool(j.correct)
         detail = dict(item.detail)
-        if q.type == "describe":
+        if qkind.self_graded:
             detail.update(type=q.type, hits=j.hits)
         if order and list(order) != sorted(order):  # the answer is the original number; this is what was shown
             detail.update(order=list(order))
@@ -335,11 +329,11 @@ class Runner:
             detail=detail or None,
         ))
         self.last_answer = j.answer
-        if q.type != "describe":
+        if not qkind.self_graded:
             if correct:
                 console.print(f"[bold green]{m('correct', lang)}[/]")
             else:
-                self.say(m("key_is", lang, key=_key_text(q, ex, lang, order)), f"[bold red]{m('wrong', lang)}[/]  ")
+                self.say(m("key_is", lang, key=kinds.key_text(q, lang, order, ex)), f"[bold red]{m('wrong', lang)}[/]  ")
         if ex is not None and not correct:
             mis = _option_misconception(ex, j.answer)
             if mis:
@@ -348,28 +342,6 @@ class Runner:
         if expl:
             self.say(expl.strip(), f"[dim]{m('explanation', lang)}:[/] ")
         return correct
-
-
-def _key_text(q, ex, lang: str, order: tuple[int, ...] = ()) -> str:
-    """The key, numbered as the options were shown."""
-    from quiz.session import shown_number
-
-    def shown(a: int) -> int:
-        return shown_number(order, a) if order else a
-
-    if ex is not None:
-        return f"{shown(ex.answer)}. {ex.right_option}"
-    if q.type == "choice":
-        return f"{shown(q.answer)}. {text(q.options[q.answer - 1], lang)}"
-    if q.type == "multi":
-        return ", ".join(f"{shown(a)}. {text(q.options[a - 1], lang)}" for a in sorted(q.answer, key=shown))
-    if q.type == "numeric":
-        return "×".join(str(a) for a in q.answer) if isinstance(q.answer, list) else f"{q.answer:g}"
-    if q.type == "text":
-        return " / ".join(q.accept[:3])
-    if q.type == "expr":
-        return str(q.answer)
-    return ""
 
 
 def _option_misconception(ex, picked: str):
