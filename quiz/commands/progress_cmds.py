@@ -175,14 +175,16 @@ def cmd_review(
     options are shuffled at every attempt. / 復習。"""
     import random
 
-    from quiz import bank
-    from quiz.commands.quiz_cmds import Runner, Served
+    from quiz import bank, practice
+    from quiz.commands.quiz_view import TerminalView
     from quiz.exercises import load_all
     from quiz.selection import review_queue
     from quiz.store import Store
 
     lang = pick_lang(lang)
-    queue = review_queue(Store(), bank.load(), load_all(), count, cram)
+    store = Store()
+    exercises = load_all()
+    queue = review_queue(store, bank.load(), exercises, count, cram)
     if not queue.picks:
         nxt = m("next_due", lang, when=queue.next_due.astimezone().strftime("%Y-%m-%d %H:%M")) if queue.next_due else ""
         print(m("nothing_due", lang, next=nxt))
@@ -191,13 +193,15 @@ def cmd_review(
         return
     if seed is None:
         seed = random.randrange(1, 10**6)
-    served = [Served(p.question, record_id=p.record_id, kind=p.kind, detail=p.detail,
-                     note=m("changed_note", lang) if p.changed else "") for p in queue.picks]
-    runner = Runner(lang, json_out, seed=seed)
-    tally, finished = runner.run(served, requeue=True)
-    runner.console.print()
-    runner.console.rule(f"[bold]{m('review_done', lang, correct=tally.correct, asked=tally.asked)}[/]")
-    runner.console.print(m("review_seed", lang, seed=seed), style="dim")
+    served = [practice.Served(p.question, record_id=p.record_id, kind=p.kind, detail=p.detail,
+                              note=m("changed_note", lang) if p.changed else "") for p in queue.picks]
+    run = practice.Session(served, store, exercises, seed, practice.REVIEW)
+    view = TerminalView(lang, json_out)
+    finished = run.play(view)
+    tally = run.tally
+    view.console.print()
+    view.console.rule(f"[bold]{m('review_done', lang, correct=tally.correct, asked=tally.asked)}[/]")
+    view.console.print(m("review_seed", lang, seed=seed), style="dim")
     if json_out:
         print(json.dumps(tally.summary(len(served), seed, finished), ensure_ascii=False, indent=1))
     raise typer.Exit(0 if tally.asked and tally.correct == tally.asked else 1)
