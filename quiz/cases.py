@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from quiz import freshcases, resources
-from quiz.exercises import Exercise
+from quiz.exercises import GENERATORS, Exercise
 
 
 @dataclass
@@ -77,24 +77,38 @@ def _random_structure(rng: np.random.Generator, leaves: list[int]):
     return [_random_structure(rng, leaves[:cut]), _random_structure(rng, leaves[cut:])]
 
 
+def draw_randn(spec: dict, dims: dict, rng: np.random.Generator):
+    shape = [dim(d, dims) for d in spec["randn"]]
+    return rng.standard_normal(shape) * float(spec.get("scale", 1.0))
+
+
+def draw_uniform(spec: dict, dims: dict, rng: np.random.Generator):
+    shape = [dim(d, dims) for d in spec["uniform"]]
+    return rng.uniform(float(spec.get("low", 0.0)), float(spec.get("high", 1.0)), shape)
+
+
+def draw_value(spec: dict, dims: dict, rng: np.random.Generator):
+    return float(spec["value"])
+
+
+def draw_onehot(spec: dict, dims: dict, rng: np.random.Generator):
+    n, v = (dim(d, dims) for d in spec["onehot"])
+    out = np.zeros((n, v))
+    out[np.arange(n), rng.integers(0, v, n)] = 1.0
+    return out
+
+
+def draw_tree(spec: dict, dims: dict, rng: np.random.Generator):
+    leaves, e = dim(spec["tree"]["leaves"], dims), dim(spec["tree"]["dim"], dims)
+    vectors = rng.standard_normal((leaves, e)) * float(spec["tree"].get("scale", 1.0))
+    return Tree(_random_structure(rng, list(range(leaves))), vectors)
+
+
 def generate(spec: dict, dims: dict, rng: np.random.Generator):
-    if "randn" in spec:
-        shape = [dim(d, dims) for d in spec["randn"]]
-        return rng.standard_normal(shape) * float(spec.get("scale", 1.0))
-    if "uniform" in spec:
-        shape = [dim(d, dims) for d in spec["uniform"]]
-        return rng.uniform(float(spec.get("low", 0.0)), float(spec.get("high", 1.0)), shape)
-    if "value" in spec:
-        return float(spec["value"])
-    if "onehot" in spec:
-        n, v = (dim(d, dims) for d in spec["onehot"])
-        out = np.zeros((n, v))
-        out[np.arange(n), rng.integers(0, v, n)] = 1.0
-        return out
-    if "tree" in spec:
-        leaves, e = dim(spec["tree"]["leaves"], dims), dim(spec["tree"]["dim"], dims)
-        vectors = rng.standard_normal((leaves, e)) * float(spec["tree"].get("scale", 1.0))
-        return Tree(_random_structure(rng, list(range(leaves))), vectors)
+    """One input drawn by its generator kind (quiz.exercises.GENERATORS names the draw_ function)."""
+    for kind, draw in GENERATORS.items():
+        if kind in spec:
+            return globals()[draw](spec, dims, rng)
     raise ValueError(f"unknown generator {spec!r}")
 
 
