@@ -117,3 +117,26 @@ def test_the_bank_cache_gives_back_the_same_items_with_their_specs():
     assert again == first
     assert {type(q.spec) for q in again} == {type(q.spec) for q in first}
     assert all(isinstance(q.spec, kinds.get(q.type).spec) for q in again)
+
+
+def test_a_registered_kind_is_served_judged_and_recorded_by_the_session_core(tmp_path, yesno):
+    from quiz import practice
+    from quiz.store import Store
+
+    [q], _ = bank.validate_paths([_file(tmp_path, TOY)])
+
+    class Lines:  # a view that types "maybe" (asked again), then "f"
+        typed = ["maybe", "f"]
+        seen: list = []
+
+        def line(self):
+            return self.typed.pop(0)
+
+        def __getattr__(self, name):  # card, invalid, verdict ...: noted, not drawn
+            return lambda *a: self.seen.append(name)
+
+    run = practice.Session([practice.Served(q)], Store(), {}, seed=3)
+    assert run.play(Lines())
+    assert Lines.seen == ["card", "invalid", "verdict"]
+    [attempt] = Store().attempts()
+    assert (attempt["item_id"], attempt["correct"], attempt["answer"]) == ("t.relu-zero", 0, "false")
