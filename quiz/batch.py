@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -76,9 +77,17 @@ def read_source(path: Path) -> str:
     raise SubmissionError("not_text", "neither UTF-8 nor Shift_JIS")
 
 
-def _row(ex: Exercise, path: Path, worker: str | None, fresh: casecache.Bundle) -> Row:
+_drawing = threading.Lock()  # the reference engine's module globals are set per case: one draw at a time
+
+
+def _draw(ex: Exercise) -> casecache.Bundle:
+    with _drawing:
+        return freshcases.compute(ex, freshcases.new_seed())
+
+
+def _row(ex: Exercise, path: Path, worker: str | None) -> Row:
     start = time.monotonic()
-    cases = len(ex.grading["cases"]) + len(fresh.case_names)
+    cases = len(ex.grading["cases"]) + freshcases.fresh_count(ex)
     name = safetext.clean(path.name, multiline=False)  # a file name can hold escapes too
 
     def failed(code: str, detail: str) -> Row:
@@ -87,7 +96,9 @@ def _row(ex: Exercise, path: Path, worker: str | None, fresh: casecache.Bundle) 
 
     try:
         source = read_source(path)
-        verdict = grading.grade(ex, source, worker=worker, fresh=fresh)
+        # fresh cases of this file's own, drawn here in the parent (numpy is loaded) while the
+        # other jobs' boxes run, never pooled: a batch needs hundreds, each used by one file
+        verdict = grading.grade(ex, source, worker=worker, fresh=_draw(ex))
     except SubmissionError as e:
         return failed(e.code, e.detail)
     except box.BoxError as e:
@@ -110,11 +121,8 @@ def grade_all(ex: Exercise, paths: list[Path], jobs: int, on_done=None, unisolat
     casecache.load(ex)  # compute the cases once, before the threads want them
     rows: dict[Path, Row] = {}
     with box.private_worker(jobs, unisolated_ok) as worker:  # box.Unisolated: before any box runs
-        # fresh cases of their own for every file, drawn here (numpy is loaded already) and never
-        # pooled: a batch needs hundreds at once, and each is used by one file only
-        fresh = [freshcases.compute(ex, freshcases.new_seed()) for _ in paths]
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_row, ex, p, worker, f): p for p, f in zip(paths, fresh)}
+            futures = {pool.submit(_row, ex, p, worker): p for p in paths}
             for future in as_completed(futures):
                 row = future.result()
                 rows[futures[future]] = row

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 from pathlib import Path
 
 from quiz import cachekey, casecache, home
@@ -39,6 +38,8 @@ def fresh_count(ex: Exercise) -> int:
 
 
 def new_seed() -> int:
+    import secrets  # only when a seed is drawn: a submission served from the pool never needs it
+
     return secrets.randbits(64)
 
 
@@ -95,7 +96,7 @@ def _bundles(directory: Path) -> list[str]:
 def take(ex: Exercise) -> casecache.Bundle | None:
     """The next pooled bundle, removed from the pool; forged or damaged ones are discarded."""
     for path in _bundles(pool_dir(ex))[:TRIES]:  # a directory stuffed with forgeries costs little
-        taken = f"{path}.{os.getpid()}.{secrets.token_hex(4)}.taken"
+        taken = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.taken"
         try:
             os.rename(path, taken)  # of two processes wanting it, one gets it
         except OSError:
@@ -139,7 +140,7 @@ def refill(ex: Exercise, low: int = LOW, batch: int = REFILL) -> int:
         for _ in range(batch - have):
             seed = new_seed()
             raw = cases.bundle_bytes(ex, cases.fresh_cases(ex, seed), seed)
-            name = secrets.token_hex(8)
+            name = os.urandom(8).hex()
             tmp = directory / f"{name}.{os.getpid()}.tmp"
             tmp.write_bytes(seal(raw))
             os.replace(tmp, directory / f"{name}{SUFFIX}")
