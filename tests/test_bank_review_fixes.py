@@ -257,10 +257,10 @@ def test_course_challenges_are_labelled_as_such():
 
 
 def test_every_source_has_a_card_label():
-    from quiz.commands.quiz_cmds import L
+    from quiz.i18n import CATALOGUE
     for src in bank.SOURCES:
-        assert L[f"source_{src}"]["ja"] and L[f"source_{src}"]["en"]
-    assert L["source_challenge"]["ja"] == "演習チャレンジ"
+        assert CATALOGUE[f"source_{src}"]["ja"] and CATALOGUE[f"source_{src}"]["en"]
+    assert CATALOGUE["source_challenge"]["ja"] == "演習チャレンジ"
 
 
 def test_schema_documents_the_challenge_source():

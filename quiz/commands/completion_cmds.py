@@ -6,10 +6,7 @@ import typer
 
 from quiz import completion
 from quiz.commands.common import usage
-from quiz.i18n import pick_lang
-
-_BAD = {"ja": "シェルは {shells} のいずれかで指定してください: {got!r}",
-        "en": "SHELL must be one of {shells}, got {got!r}"}
+from quiz.i18n import pick_lang, t
 
 _HELP = """Print the completion script for SHELL (bash, zsh or fish). / シェル補完のスクリプトを表示します。
 
@@ -22,7 +19,7 @@ def cmd_completion(
     shell: str = typer.Argument(..., help="bash, zsh or fish.", autocompletion=completion.shells),
 ) -> None:
     if shell not in completion.SHELLS:
-        usage(_BAD[pick_lang(None)].format(shells=", ".join(completion.SHELLS), got=shell))
+        usage(t("bad_shell", pick_lang(None), shells=", ".join(completion.SHELLS), got=shell))
     print(completion.script(shell))
 
 

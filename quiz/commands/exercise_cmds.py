@@ -14,7 +14,8 @@ import typer
 from quiz import completion
 from quiz.commands import exercise_core as core
 from quiz.commands import exercise_view as view
-from quiz.commands.exercise_core import _exercises, _get, _store, learner_copy, status_of as _status_of
+from quiz.commands.common import usage
+from quiz.commands.exercise_core import all_exercises, exercise_named, learner_copy, open_store, status_of as _status_of
 from quiz.i18n import pick_lang, t, text
 
 LangOpt = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_LANG.")
@@ -24,8 +25,8 @@ JsonOpt = typer.Option(False, "--json", help="Print machine-readable JSON.")
 def cmd_exercises(json_out: bool = JsonOpt, lang: Optional[str] = LangOpt) -> None:
     """List every exercise with its day, section, title and status. / 演習の一覧と状況。"""
     lang = pick_lang(lang)
-    exercises = _exercises()
-    statuses = _store().exercise_status()
+    exercises = all_exercises()
+    statuses = open_store().exercise_status()
     rows = [
         {
             "name": ex.name,
@@ -69,7 +70,7 @@ def cmd_show(name: str = typer.Argument(..., help="traverse, bptt, gradient_clip
     printed whole.
     """
     lang = pick_lang(lang)
-    ex = _get(name, lang)
+    ex = exercise_named(name, lang)
     out = view.console()
     path = learner_copy(ex)
     source = path.read_text(encoding="utf-8")
@@ -79,7 +80,7 @@ def cmd_show(name: str = typer.Argument(..., help="traverse, bptt, gradient_clip
     out.print(f"\n[bold]{t('options', lang)}[/] ({ex.blank}):")
     for i, opt in enumerate(ex.options, 1):
         view.hanging(out, f"  {i}. ", opt)
-    statuses = _store().exercise_status()
+    statuses = open_store().exercise_status()
     if _status_of(ex, statuses) == "passed":
         out.print(f"\n[bold]{t('explanation', lang)}[/]")
         view.prose(out, text(ex.explanation, lang).strip())
@@ -102,8 +103,8 @@ def cmd_submit(
 def cmd_hint(name: str = typer.Argument(..., help="The exercise, e.g. lstm.", autocompletion=completion.exercise_names), lang: Optional[str] = LangOpt) -> None:
     """Show the next hint tier (gentlest first). / 次の段階のヒント。"""
     lang = pick_lang(lang)
-    ex = _get(name, lang)
-    store = _store()
+    ex = exercise_named(name, lang)
+    store = open_store()
     tier = min(store.hints_shown(ex.id) + 1, len(ex.hints))
     store.record_hint(ex.id, tier)
     out = view.console()
@@ -123,7 +124,7 @@ def cmd_reset(name: str = typer.Argument(..., help="The exercise, e.g. lstm.", a
     from quiz import backups
 
     lang = pick_lang(lang)
-    ex = _get(name, lang)
+    ex = exercise_named(name, lang)
     path = learner_copy(ex, create=False)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,7 +141,7 @@ def cmd_reset(name: str = typer.Argument(..., help="The exercise, e.g. lstm.", a
         os.replace(fresh, path)  # the copy is either the old version or the template, never half of one
     except OSError as e:
         path.with_name(path.name + ".reset-tmp").unlink(missing_ok=True)
-        core._usage(t("reset_failed", lang, path=path, error=e.strerror or e))
+        usage(t("reset_failed", lang, path=path, error=e.strerror or e))
     key = "reset_done" if new else "reset_kept"
     print(t(key, lang, path=path, backup=backup, pattern=backups.PATTERN.replace("NAME", ex.template.stem)))
 
@@ -164,13 +165,13 @@ def cmd_watch(
     follow = name is None
 
     def next_open():
-        statuses = _store().exercise_status()
-        for ex in _exercises().values():
+        statuses = open_store().exercise_status()
+        for ex in all_exercises().values():
             if statuses.get(ex.id) != "passed":
                 return ex
         return None
 
-    ex = _get(name, lang) if name else next_open()
+    ex = exercise_named(name, lang) if name else next_open()
     if ex is None:
         out.print(t("watch_all_done", lang))
         return
@@ -195,7 +196,7 @@ def cmd_watch(
                     try:
                         verdict = grading.grade(ex, source)
                     except OSError as e:  # the machine cannot start a box (disk full, no processes)
-                        core._usage(f"could not start the grading box ({e.strerror or e}).")
+                        usage(f"could not start the grading box ({e.strerror or e}).")
                     if verdict.reason != "blank":
                         core.record(ex, verdict)
                     out.rule(time.strftime("%H:%M:%S"))

@@ -17,14 +17,16 @@ from quiz.i18n import pick_lang, t, text
 from quiz.term import say
 
 
-def _exercises():
+def all_exercises():
+    """Every exercise by name (cached after the first load)."""
     from quiz.exercises import load_all
 
     return load_all()
 
 
-def _get(name: str, lang: str):
-    exercises = _exercises()
+def exercise_named(name: str, lang: str):
+    """The exercise called `name` (its name, id or function), else a usage error naming the close ones."""
+    exercises = all_exercises()
     ex = exercises.get(name.strip().lower())
     if ex is None:
         for candidate in exercises.values():  # accept the id or the function name too
@@ -44,8 +46,6 @@ def unknown_name(name: str, names: list[str], lang: str) -> str:
     return t("unknown_exercise", lang, name=name, names=", ".join(names))
 
 
-
-
 def learner_copy(ex, create: bool = True) -> Path:
     """The learner's own copy of the template under $RABBIT_HOME; made on first use."""
     path = home.workspace_dir() / ex.template.name
@@ -55,7 +55,7 @@ def learner_copy(ex, create: bool = True) -> Path:
     return path
 
 
-def _store():
+def open_store():
     from quiz.store import Store
 
     return Store()
@@ -65,34 +65,12 @@ def status_of(ex, statuses: dict) -> str:
     return statuses.get(ex.id, "not_started")
 
 
-# the fresh cases' wording lives here, next to the only code that renders it
-M = {
-    "passed": {"ja": "正解！ {name}: 公開 {pub}/{pub}・新規 {fresh}/{fresh} ケースすべて一致しました ({seconds:.2f} 秒)。",
-               "en": "Passed! {name}: all {pub}/{pub} public and {fresh}/{fresh} fresh cases match ({seconds:.2f} s)."},
-    "failed": {"ja": "不合格: {name} (公開 {pub_ok}/{pub}・新規 {fresh_ok}/{fresh} ケース一致)",
-               "en": "Failed: {name} ({pub_ok}/{pub} public, {fresh_ok}/{fresh} fresh cases match)"},
-    "case_fresh_mismatch": {
-        "ja": "新規ケース「{case}」: {output} の値が違います。相対誤差はおよそ {rel} です。",
-        "en": "fresh case “{case}”: {output} has wrong values, off by about {rel} relative."},
-    "fresh_note": {
-        "ja": "(新規ケースは提出のたびに新しい入力で作られ、期待値は表示しません。公開ケースで値を確かめてください)",
-        "en": "(fresh cases get new inputs on every submission and never show expected values; "
-              "the public cases show them)"},
-    "hint_scaled": {"ja": "ヒント: 期待値のおよそ {k:g} 倍になっています (定数倍のずれ)。",
-                    "en": "hint: it is about {k:g} times the expected values (off by a constant factor)."},
-}
-
-
-def _m(key: str, lang: str, **kw) -> str:
-    return M[key][lang].format(**kw)
-
-
 def summary_line(verdict, ex, lang: str) -> str:
     """The verdict's first line: public and fresh cases counted apart."""
     if verdict.passed:
-        return _m("passed", lang, name=ex.name, pub=verdict.public_cases, fresh=verdict.fresh_cases,
+        return t("verdict_passed", lang, name=ex.name, pub=verdict.public_cases, fresh=verdict.fresh_cases,
                   seconds=verdict.seconds)
-    return _m("failed", lang, name=ex.name, pub_ok=verdict.passed_public, pub=verdict.public_cases,
+    return t("verdict_failed", lang, name=ex.name, pub_ok=verdict.passed_public, pub=verdict.public_cases,
               fresh_ok=verdict.passed_fresh, fresh=verdict.fresh_cases)
 
 
@@ -112,9 +90,9 @@ def feedback_lines(verdict, ex, lang: str) -> list[str]:
     """The failure explained, in the learner's language (shared by the table and --json)."""
     lines: list[str] = []
     if verdict.reason == "blank":
-        lines.append(t("blank", lang, label=verdict.error))
+        lines.append(t("reason_blank", lang, label=verdict.error))
     elif verdict.reason == "load":
-        lines.append(t("load", lang))
+        lines.append(t("reason_load", lang))
         lines.extend("  " + s for s in verdict.error.splitlines())
         if verdict.stray:
             from quiz import ime
@@ -122,7 +100,7 @@ def feedback_lines(verdict, ex, lang: str) -> list[str]:
             lines.append(ime.heading(lang))
             lines.extend("  " + ime.message(s, lang) for s in verdict.stray)
     elif verdict.reason:
-        lines.append(t(verdict.reason, lang))
+        lines.append(t("reason_" + verdict.reason, lang))
     # the public failures first (they show values); then at least one fresh one, if any failed
     public = [c for c in verdict.failed if c.kind == "public"]
     fresh = [c for c in verdict.failed if c.kind == "fresh"]
@@ -141,18 +119,18 @@ def feedback_lines(verdict, ex, lang: str) -> list[str]:
             lines.append(t("case_nonfinite", lang, case=c.name, output=c.output, where=where, value=c.actual_value))
         elif c.reason == "mismatch" and c.kind == "fresh":
             rel = f"1e{round(math.log10(c.rel_error))}" if c.rel_error else "?"
-            lines.append(_m("case_fresh_mismatch", lang, case=c.name, output=c.output, rel=rel))
+            lines.append(t("case_fresh_mismatch", lang, case=c.name, output=c.output, rel=rel))
         elif c.reason == "mismatch":
             lines.append(t("case_mismatch", lang, case=c.name, output=c.output, where=where, diff=c.max_diff,
                            expected=c.expected_value, actual=c.actual_value))
         if c.hint == "scaled":
-            lines.append("  " + _m("hint_scaled", lang, k=c.scale))
+            lines.append("  " + t("hint_scaled", lang, k=c.scale))
         elif c.hint:
             lines.append("  " + t("hint_" + c.hint, lang))
     if len(verdict.failed) > len(shown):
         lines.append(t("more_failures", lang, n=len(verdict.failed) - len(shown)))
     if any(c.kind == "fresh" for c in shown):
-        lines.append(_m("fresh_note", lang))
+        lines.append(t("fresh_note", lang))
     m = verdict.misconception
     if m and verdict.misconception_by == "error" and m.error_feedback:
         lines.append(t("misconception", lang) + " " + text(m.error_feedback, lang).strip())
@@ -169,7 +147,7 @@ def submit(name: str, file: Path | None = None, answer: str | None = None, json_
     """Grade and record one submission; print the verdict; return the exit code (0 pass, 1 fail)."""
     from quiz import grading
     lang = pick_lang(lang)
-    ex = _get(name, lang)
+    ex = exercise_named(name, lang)
     if file is not None and answer is not None:
         _usage(t("both_file_answer", lang))
     option = None
@@ -244,7 +222,7 @@ def record(ex, verdict) -> None:
         detail["private_seed"] = verdict.private_seed
     if verdict.option:  # the answer column holds the option's code; this says it came as a number
         detail["option"] = verdict.option
-    _store().record(Attempt(
+    open_store().record(Attempt(
         item_id=ex.id, kind="exercise", correct=verdict.passed, answer=verdict.answer,
         duration_ms=int(verdict.seconds * 1000), item_hash=ex.content_hash, detail=detail,
     ))

@@ -13,66 +13,9 @@ from typing import Optional
 import typer
 
 from quiz.commands.common import usage as _usage
-from quiz.i18n import pick_lang
+from quiz.i18n import pick_lang, t
 
 LangOpt = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_LANG.")
-
-L = {
-    "not_a_dir": {"ja": "ディレクトリがありません: {path}", "en": "no such directory: {path}"},
-    "json_and_csv": {"ja": "--json と --csv は同時に指定できません。どちらか一方にしてください。", "en": "--json and --csv cannot be used together; pick one."},
-    "progress": {"ja": "採点中 {done}/{total}", "en": "grading {done}/{total}"},
-    "no_files": {"ja": "{path} に .py ファイルがありません。", "en": "no .py files in {path}."},
-    "summary": {"ja": "{n} 件: 合格 {passed}、不合格 {failed} ({seconds:.1f} 秒、並列 {jobs}、隔離: {isolation})", "en": "{n} files: {passed} passed, {failed} failed ({seconds:.1f} s, {jobs} jobs, isolation: {isolation})"},
-    "unreadable": {"ja": "ファイルを読めません", "en": "the file cannot be read"},
-    "too_big": {"ja": "ファイルが大きすぎます (上限 1 MiB)", "en": "the file is too large (limit 1 MiB)"},
-    "not_text": {"ja": "UTF-8 でも Shift_JIS でもありません", "en": "neither UTF-8 nor Shift_JIS text"},
-    "internal": {"ja": "採点環境のエラー (提出者の責任ではありません)", "en": "the grading box failed (not the learner's fault)"},
-    "col_file": {"ja": "ファイル", "en": "file"},
-    "col_passed": {"ja": "合否", "en": "passed"},
-    "col_cases": {"ja": "ケース", "en": "cases"},
-    "col_reason": {"ja": "理由", "en": "reason"},
-    "unisolated": {"ja": "名前空間による隔離が使えないため採点しません ({why})。提出物を信頼できる場合に限り --allow-unisolated を付けてください (rabbit grade --help、rabbit doctor)。",
-                   "en": "not grading: namespace isolation is not available ({why}). Only for submissions you trust, pass --allow-unisolated (see rabbit grade --help and rabbit doctor)."},
-    # doctor
-    "iso_ns": {"ja": "名前空間 (user / PID / network / mount)", "en": "namespaces (user, PID, network, mount)"},
-    "iso_rl": {"ja": "リソース制限のみ", "en": "resource limits only"},
-    "iso_why": {"ja": "理由: {why}", "en": "why: {why}"},
-    "box_sees": {"ja": "採点ボックスの中から見ると:", "en": "seen from inside a box:"},
-    "fact_pid": {"ja": "PID {pid} (1 なら専用の PID 名前空間)、見えるプロセス {n} 個", "en": "PID {pid} (1: a PID namespace of its own), {n} process(es) visible"},
-    "fact_root": {"ja": "ファイルシステム: {state}", "en": "file system: {state}"},
-    "root_ro": {"ja": "読み取り専用", "en": "read-only"},
-    "root_rw": {"ja": "書き込み可能", "en": "writable"},
-    "fact_net": {"ja": "127.0.0.1 への接続: {result}", "en": "connecting to 127.0.0.1: {result}"},
-    "fact_hidden": {"ja": "参照実装と RABBIT_HOME: {state}", "en": "reference engine and RABBIT_HOME: {state}"},
-    "hidden": {"ja": "見えない", "en": "not visible"},
-    "visible": {"ja": "見える ({paths})", "en": "visible ({paths})"},
-    "fact_procs": {"ja": "プロセス・スレッド数の上限: {cap}", "en": "process and thread cap: {cap}"},
-    "fact_caps": {"ja": "ケーパビリティ: {caps}", "en": "capabilities: {caps}"},
-    "none": {"ja": "なし", "en": "none"},
-    "cap_pidns": {"ja": "{n} (ボックス専用の PID 名前空間)", "en": "{n} (the box's own PID namespace)"},
-    "cap_nproc": {"ja": "RLIMIT_NPROC {n} (このユーザーの全プロセスで数えます)", "en": "RLIMIT_NPROC {n} (counting every process of this user)"},
-    "cap_none": {"ja": "なし (root には RLIMIT_NPROC が効きません)", "en": "none (RLIMIT_NPROC does not apply to root)"},
-    "fact_children": {"ja": "子プロセス: {state}", "en": "child processes: {state}"},
-    "children_denied": {"ja": "作れません (1 ボックス 1 プロセス、スレッドは可)", "en": "none (a box is one process; threads are allowed)"},
-    "children_allowed": {"ja": "作れます", "en": "allowed"},
-    "fact_memory": {"ja": "メモリ: 1 ボックス合計 {total} まで ({how})", "en": "memory: at most {total} per box, all its processes together ({how})"},
-    "memory_one": {"ja": "1 プロセス × アドレス空間の上限 {each}; cgroup v2 は {cgroup}", "en": "1 process × an address-space limit of {each}; cgroup v2: {cgroup}"},
-    "memory_many": {"ja": "上限なし: プロセスごとに {each}、プロセス数 {n}", "en": "no overall cap: {each} per process, up to {n} processes"},
-    "fact_sealed": {"ja": "ファイルロック / キーリング: {locks} / {keyring}", "en": "file locks / keyrings: {locks} / {keyring}"},
-    "denied": {"ja": "使えません", "en": "denied"},
-    "isolation": {"ja": "隔離", "en": "isolation"},
-    "worker": {"ja": "常駐ワーカー", "en": "warm worker"},
-    "database": {"ja": "記録 (DB)", "en": "database"},
-    "worker_on": {"ja": "起動中 (隔離: {isolation})", "en": "running (isolation: {isolation})"},
-    "worker_idle": {"ja": "停止中 (次の提出で起動します)", "en": "not running (the next submission starts it)"},
-    "worker_off": {"ja": "無効 (RABBIT_WORKER=off)", "en": "turned off (RABBIT_WORKER=off)"},
-    "db_missing": {"ja": "(まだ作成されていません)", "en": "(not created yet)"},
-}
-
-
-def m(_key: str, _lang: str, **kw) -> str:
-    return L[_key][_lang].format(**kw)
-
 
 # -- rabbit grade ----------------------------------------------------------------------------
 def cmd_grade(
@@ -92,14 +35,14 @@ def cmd_grade(
 ) -> None:
     """Grade every submission in a directory, in parallel; nothing is recorded. / 一括採点 (記録しない)。"""
     from quiz import batch
-    from quiz.commands.exercise_core import _get
+    from quiz.commands.exercise_core import exercise_named
 
     lang = pick_lang(lang)
     if json_out and csv_out:
-        _usage(m("json_and_csv", lang))
+        _usage(t("json_and_csv", lang))
     if not directory.is_dir():
-        _usage(m("not_a_dir", lang, path=directory))
-    ex = _get(exercise, lang)
+        _usage(t("not_a_dir", lang, path=directory))
+    ex = exercise_named(exercise, lang)
     paths = batch.submissions(directory)
     start = time.monotonic()
     progress = _Progress(lang)
@@ -109,7 +52,7 @@ def cmd_grade(
         rows = batch.grade_all(ex, paths, jobs, on_done=progress.update, unisolated_ok=allow_unisolated)
     except Unisolated as e:
         progress.done()
-        _usage(m("unisolated", lang, why=e))
+        _usage(t("unisolated", lang, why=e))
     finally:
         progress.done()
     seconds = time.monotonic() - start
@@ -122,12 +65,12 @@ def cmd_grade(
         _print_csv(records)
     else:
         if not rows:
-            print(m("no_files", lang, path=directory))
+            print(t("no_files", lang, path=directory))
         else:
             _print_table(records, lang)
         isolation = next((r["isolation"] for r in records if r["isolation"]), "-")
         passed = sum(r["passed"] for r in records)
-        print(m("summary", lang, n=len(records), passed=passed, failed=len(records) - passed,
+        print(t("grade_summary", lang, n=len(records), passed=passed, failed=len(records) - passed,
                 seconds=seconds, jobs=jobs, isolation=isolation.partition(":")[0]))
 
 
@@ -141,7 +84,7 @@ class _Progress:
 
     def update(self, done: int, total: int, row) -> None:
         if self.live:
-            sys.stderr.write("\r" + m("progress", self.lang, done=done, total=total))
+            sys.stderr.write("\r" + t("progress", self.lang, done=done, total=total))
             sys.stderr.flush()
             self.shown = True
 
@@ -178,7 +121,7 @@ def _reason(row, ex, lang: str) -> str:
     if row.passed:
         return ""
     if row.verdict is None:
-        return m(row.code, lang) + (f": {row.detail}" if row.detail else "")
+        return t("submission_" + row.code, lang) + (f": {row.detail}" if row.detail else "")
     verdict = row.verdict
     lines = feedback_lines(verdict, ex, lang)
     first = lines[0] if lines else row.code
@@ -208,7 +151,7 @@ def _print_table(records: list[dict], lang: str) -> None:
 
     from quiz.term import say
 
-    head = [m("col_file", lang), m("col_passed", lang), m("col_cases", lang), m("col_reason", lang)]
+    head = [t("col_file", lang), t("col_passed", lang), t("col_cases", lang), t("col_reason", lang)]
     body = [[r["file"], "✔" if r["passed"] else "✘", _cases_cell(r), r["reason"]] for r in records]
     widths = [max(_width(row[i]) for row in [head] + body) for i in range(3)]
     room = max(20, shutil.get_terminal_size((120, 24)).columns - sum(widths) - 6)
@@ -284,48 +227,48 @@ def cmd_doctor(json_out: bool = typer.Option(False, "--json", help="Print machin
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
     iso = data["isolation"]
-    rows = [(m("isolation", lang), m("iso_ns", lang) if iso["active"] else m("iso_rl", lang))]
+    rows = [(t("isolation", lang), t("iso_ns", lang) if iso["active"] else t("iso_rl", lang))]
     if not iso["active"]:
-        rows.append(("", m("iso_why", lang, why=iso["detail"] or iso["error"] or "?")))
+        rows.append(("", t("iso_why", lang, why=iso["detail"] or iso["error"] or "?")))
     if facts:
-        rows.append(("", m("box_sees", lang)))
-        rows.append(("", "  " + m("fact_pid", lang, pid=facts.get("pid"), n=facts.get("processes_seen"))))
+        rows.append(("", t("box_sees", lang)))
+        rows.append(("", "  " + t("fact_pid", lang, pid=facts.get("pid"), n=facts.get("processes_seen"))))
         writable = facts.get("root_writable") or facts.get("python_writable")
-        state = m("root_rw", lang) if writable else m("root_ro", lang)
-        rows.append(("", "  " + m("fact_root", lang, state=state)))
-        rows.append(("", "  " + m("fact_net", lang, result=facts.get("network"))))
+        state = t("root_rw", lang) if writable else t("root_ro", lang)
+        rows.append(("", "  " + t("fact_root", lang, state=state)))
+        rows.append(("", "  " + t("fact_net", lang, result=facts.get("network"))))
         seen = facts.get("visible") or []
-        state = m("visible", lang, paths=", ".join(dict.fromkeys(seen))) if seen else m("hidden", lang)
-        rows.append(("", "  " + m("fact_hidden", lang, state=state)))
+        state = t("visible", lang, paths=", ".join(dict.fromkeys(seen))) if seen else t("hidden", lang)
+        rows.append(("", "  " + t("fact_hidden", lang, state=state)))
         limits = data["isolation"]["limits"]
         cap = limits["process_cap"]
-        text = (m("cap_pidns", lang, n=cap["value"]) if cap["by"] == "pid_max" else
-                m("cap_nproc", lang, n=cap["value"]) if cap["by"] == "RLIMIT_NPROC" else m("cap_none", lang))
-        rows.append(("", "  " + m("fact_procs", lang, cap=text)))
+        text = (t("cap_pidns", lang, n=cap["value"]) if cap["by"] == "pid_max" else
+                t("cap_nproc", lang, n=cap["value"]) if cap["by"] == "RLIMIT_NPROC" else t("cap_none", lang))
+        rows.append(("", "  " + t("fact_procs", lang, cap=text)))
         one = facts.get("children") != "allowed"
-        rows.append(("", "  " + m("fact_children", lang, state=m("children_denied" if one else "children_allowed", lang))))
+        rows.append(("", "  " + t("fact_children", lang, state=t("children_denied" if one else "children_allowed", lang))))
         mem = limits["memory"]
         each = _gib(facts.get("rlimit_as"))
-        how = (m("memory_one", lang, each=each, cgroup=mem["cgroup"]) if mem["by"] == "one process" else
-               m("memory_many", lang, each=each, n=cap["value"] or "?"))
-        rows.append(("", "  " + m("fact_memory", lang, total=_gib(mem["budget"]) if mem["budget"] else "?", how=how)))
-        rows.append(("", "  " + m("fact_sealed", lang, **{k: m("denied", lang) if facts.get(k) == "EPERM" else
+        how = (t("memory_one", lang, each=each, cgroup=mem["cgroup"]) if mem["by"] == "one process" else
+               t("memory_many", lang, each=each, n=cap["value"] or "?"))
+        rows.append(("", "  " + t("fact_memory", lang, total=_gib(mem["budget"]) if mem["budget"] else "?", how=how)))
+        rows.append(("", "  " + t("fact_sealed", lang, **{k: t("denied", lang) if facts.get(k) == "EPERM" else
                                                            (facts.get(k) or "?") for k in ("locks", "keyring")})))
         caps = facts.get("cap_eff")
-        rows.append(("", "  " + m("fact_caps", lang, caps=m("none", lang) if caps and int(caps, 16) == 0 else caps)))
+        rows.append(("", "  " + t("fact_caps", lang, caps=t("none", lang) if caps and int(caps, 16) == 0 else caps)))
     if not worker_enabled:
-        worker = m("worker_off", lang)
+        worker = t("worker_off", lang)
     elif pong:
-        worker = m("worker_on", lang, isolation=pong.get("isolation"))
+        worker = t("worker_on", lang, isolation=pong.get("isolation"))
     else:
-        worker = m("worker_idle", lang)
+        worker = t("worker_idle", lang)
     rows += [
-        (m("worker", lang), worker),
+        (t("worker", lang), worker),
         ("python", f"{data['python']['version']} ({sys.executable})"),
         ("numpy", numpy_version or "-"),
         ("rabbit", __version__),
         ("RABBIT_HOME", data["rabbit_home"]),
-        (m("database", lang), f"{db}" + ("" if db.exists() else " " + m("db_missing", lang))),
+        (t("database", lang), f"{db}" + ("" if db.exists() else " " + t("db_missing", lang))),
     ]
     width = max(_width(k) for k, _ in rows)
     for key, value in rows:

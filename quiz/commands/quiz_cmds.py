@@ -11,8 +11,7 @@ import typer
 
 from quiz import completion
 from quiz.commands.common import parse_day
-from quiz.commands.quiz_view import L, m  # noqa: F401  (L: the session's messages, read by tests)
-from quiz.i18n import pick_lang
+from quiz.i18n import pick_lang, t
 
 DEFAULT_COUNT = 10  # questions in a session unless --count says otherwise
 
@@ -49,15 +48,15 @@ def cmd_quiz(
     items = session.select(questions, d, section, limit, seed, only, record)
     if not items:
         if missed:
-            print(m("none_missed", lang, day=d))
+            print(t("none_missed", lang, day=d))
             return
         sections = sorted({q.section for q in questions if q.day == d})
-        print(f"rabbit: {m('none_found', lang, day=d, sec=f' S{section}' if section is not None else '', sections=sections)}",
+        print(f"rabbit: {t('none_found', lang, day=d, sec=f' S{section}' if section is not None else '', sections=sections)}",
               file=sys.stderr)
         raise typer.Exit(2)
     seen = store.last_hashes([q.id for q in items])
     changed = {q.id for q in items if q.id in seen and seen[q.id] != q.content_hash}
-    served = [practice.Served(q, note=m("changed", lang) if q.id in changed else "") for q in items]
+    served = [practice.Served(q, note=t("changed", lang) if q.id in changed else "") for q in items]
     run = practice.Session(served, store, load_all(), seed, practice.PRACTICE)
     view = TerminalView(lang, json_out)
     finished = run.play(view)
@@ -80,7 +79,7 @@ def _parse_count(value: str, lang: str) -> int | None:
         return None
     if text.isdigit() and int(text) >= 1:
         return int(text)
-    print(f"rabbit: {m('bad_count', lang, value=value)}", file=sys.stderr)
+    print(f"rabbit: {t('bad_count', lang, value=value)}", file=sys.stderr)
     raise typer.Exit(2)
 
 
@@ -88,22 +87,22 @@ def _summary(console, tally, day: int, seed: int, lang: str, finished: bool, opt
     from rich.table import Table
 
     console.print()
-    console.rule(f"[bold]{m('summary', lang, correct=tally.correct, asked=tally.asked)}[/]")
+    console.rule(f"[bold]{t('quiz_summary', lang, correct=tally.correct, asked=tally.asked)}[/]")
     if not finished:
-        console.print(m("stopped", lang, asked=tally.asked), style="dim")
+        console.print(t("stopped", lang, asked=tally.asked), style="dim")
     if tally.asked:
         from quiz.sections import section_label
 
         table = Table()
-        for i, col in enumerate((m("section", lang), m("asked", lang), m("right", lang), m("rate", lang))):
+        for i, col in enumerate((t("section", lang), t("asked", lang), t("right", lang), t("rate", lang))):
             table.add_column(col, justify="left" if i == 0 else "right")
         for d, s, a, c in tally.by_section():
             bar = "█" * round(10 * c / a) + "░" * (10 - round(10 * c / a))
             table.add_row(section_label(d, s, lang), str(a), str(c), f"{bar} {100 * c / a:.0f}%")
         console.print(table)
-    console.print(m("replay", lang, day=day, seed=seed, opts=opts), style="dim")
+    console.print(t("replay", lang, day=day, seed=seed, opts=opts), style="dim")
     if tally.correct < tally.asked:
-        console.print(m("missed_next", lang, day=day), style="dim")
+        console.print(t("missed_next", lang, day=day), style="dim")
 
 
 def register(app: typer.Typer) -> None:
