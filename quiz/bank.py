@@ -13,7 +13,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from quiz import home, resources
+from quiz import jsoncache, resources
 from quiz.problems import BankError, Problem, check_text
 
 SOURCES = ("confirmation", "challenge", "original")
@@ -219,25 +219,15 @@ def load(paths: list[Path] | None = None) -> list[Question]:
         if not p.exists():
             raise BankError([Problem(p, 0, USER_DIR_ENV, "the directory of your own questions does not exist")])
     files = question_files(paths)
-    key = _fingerprint(files)
-    cache = home.rabbit_home() / "cache" / f"bank-{key}.json"
-    try:
-        data = json.loads(cache.read_text(encoding="utf-8"))
-        return [_from_json(d) for d in data]
-    except (OSError, ValueError, TypeError, KeyError):
-        pass
+    return jsoncache.cached("bank", _fingerprint(files), lambda: _validated(paths),
+                            encode=lambda questions: [asdict(q) for q in questions],
+                            decode=lambda data: [_from_json(d) for d in data])
+
+
+def _validated(paths: list[Path]) -> list[Question]:
     questions, problems = validate_paths(paths)
     if problems:
         raise BankError(problems)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        for old in cache.parent.glob("bank-*.json"):
-            old.unlink(missing_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        tmp.write_text(json.dumps([asdict(q) for q in questions], ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # a read-only home only costs speed
     return questions
 
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
-from quiz import home, resources
+from quiz import jsoncache, resources
 from quiz.problems import BankError, Problem, check_text, require
 
 # The input generator kinds: an input's YAML key → the function of quiz.cases that draws it (a
@@ -226,23 +224,10 @@ def load_all(directory: Path | None = None) -> dict[str, Exercise]:
     """
     directory = directory or resources.bank_dir() / "exercises"
     templates = resources.exercises_dir()
-    cache_file = home.rabbit_home() / "cache" / f"exercises-{_fingerprint(directory, templates)}.json"
-    try:
-        data = json.loads(cache_file.read_text(encoding="utf-8"))
-        return {d["name"]: _from_json(d) for d in data}
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    out = _load_uncached(directory, templates)
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        for old in cache_file.parent.glob("exercises-*.json"):
-            old.unlink(missing_ok=True)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps([_to_json(ex) for ex in out.values()], ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cache_file)
-    except OSError:
-        pass
-    return out
+    return jsoncache.cached("exercises", _fingerprint(directory, templates),
+                            lambda: _load_uncached(directory, templates),
+                            encode=lambda out: [_to_json(ex) for ex in out.values()],
+                            decode=lambda data: {d["name"]: _from_json(d) for d in data})
 
 
 def _load_uncached(directory: Path, templates: Path) -> dict[str, Exercise]:

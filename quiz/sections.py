@@ -8,11 +8,9 @@ A missing or broken file costs only the names (labels fall back to `Day3 S2`).
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from functools import cache
 
-from quiz import home, resources
+from quiz import jsoncache, resources
 
 FILE = "sections.yaml"
 
@@ -36,23 +34,16 @@ def names() -> dict[tuple[int, int], dict[str, str]]:
         raw = (resources.bank_dir() / FILE).read_bytes()
     except OSError:
         return {}
-    cache_file = home.rabbit_home() / "cache" / f"sections-{hashlib.sha256(raw).hexdigest()[:16]}.json"
-    try:
-        rows = json.loads(cache_file.read_text(encoding="utf-8"))
-        return {(d, s): {"ja": ja, "en": en} for d, s, ja, en in rows}
-    except (OSError, ValueError, TypeError):
-        pass
-    rows = _parse(raw)
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        for old in cache_file.parent.glob("sections-*.json"):
-            old.unlink(missing_ok=True)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cache_file)
-    except OSError:
-        pass  # a read-only home only costs speed
+    return jsoncache.cached("sections", hashlib.sha256(raw).hexdigest()[:16], lambda: _by_section(_parse(raw)),
+                            encode=_rows, decode=_by_section)
+
+
+def _by_section(rows: list[list]) -> dict[tuple[int, int], dict[str, str]]:
     return {(d, s): {"ja": ja, "en": en} for d, s, ja, en in rows}
+
+
+def _rows(by_section: dict[tuple[int, int], dict[str, str]]) -> list[list]:
+    return [[d, s, entry["ja"], entry["en"]] for (d, s), entry in by_section.items()]
 
 
 def _parse(raw: bytes) -> list[list]:
