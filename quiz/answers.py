@@ -9,10 +9,9 @@ grade, else `correct` True or False.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from quiz import exprs
+from quiz import exprs, typed
 from quiz.bank import Question
 
 # "I don't know": recorded as a miss, and the key and the explanation are shown
@@ -34,8 +33,9 @@ class Judgement:
 
 
 def nfkc(text: str) -> str:
-    # an IME's wave dash 〜 survives NFKC; learners mean ~ by it
-    return unicodedata.normalize("NFKC", text or "").replace("〜", "~").strip()
+    # an IME's wave dash 〜 survives NFKC; in a short answer learners mean ~ by it (a formula keeps
+    # it, so that exprs can name the character the learner should not have typed)
+    return typed.nfkc(text).replace("〜", "~")
 
 
 def loose(text: str) -> str:

@@ -11,7 +11,8 @@ import math
 import operator
 import random
 import re
-import unicodedata
+
+from quiz import typed
 
 _BIN = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
         ast.Div: operator.truediv, ast.Pow: operator.pow}
@@ -27,7 +28,7 @@ class ExprError(ValueError):
 
 
 def _prepare(text: str) -> str:
-    s = unicodedata.normalize("NFKC", text).strip()
+    s = typed.nfkc(text)
     s = s.replace("×", "*").replace("·", "*").replace("÷", "/").replace("−", "-").replace("^", "**")
     s = s.replace("²", "**2").replace("³", "**3")
     s = re.sub(r"^(d\s*z\s*/\s*d\s*x|dz/dx|y)\s*=\s*", "", s)  # "dz/dx = ..." is fine too

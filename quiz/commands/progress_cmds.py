@@ -19,10 +19,10 @@ LangOpt = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_L
 
 def _parse_exam_date(value: str, lang: str, fix: str) -> date:
     """An exam date: YYYY-MM-DD (full-width digits too), today or later (`fix` says where to give it)."""
-    from quiz.answers import nfkc
+    from quiz.typed import nfkc
 
     try:
-        when = date.fromisoformat(nfkc(value).strip())
+        when = date.fromisoformat(nfkc(value))
     except ValueError:
         _usage(t("bad_date", lang, got=value))
     today = date.today()

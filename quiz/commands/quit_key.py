@@ -12,7 +12,8 @@ import os
 import select
 import sys
 import time
-import unicodedata
+
+from quiz.typed import nfkc
 
 QUIT = "quit"
 OTHER = "other"
@@ -66,7 +67,7 @@ class QuitKey:
             time.sleep(max(0.0, deadline - time.monotonic()))
             return None
         *lines, self._pending = (self._pending + chunk).split(b"\n")
-        words = [unicodedata.normalize("NFKC", line.decode("utf-8", "replace")).strip().lower() for line in lines]
+        words = [nfkc(line.decode("utf-8", "replace")).lower() for line in lines]
         if any(w in ("q", "quit", "exit") for w in words):
             return QUIT
         return OTHER if any(words) else None

@@ -72,9 +72,9 @@ def cmd_quiz(
 
 def _parse_count(value: str, lang: str) -> int | None:
     """--count: a positive whole number (full-width digits too), or all (None: no limit)."""
-    import unicodedata
+    from quiz.typed import nfkc
 
-    text = unicodedata.normalize("NFKC", value).strip().lower()
+    text = nfkc(value).lower()
     if text in ("all", "全部", "すべて"):
         return None
     if text.isdigit() and int(text) >= 1:
