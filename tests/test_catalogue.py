@@ -108,3 +108,10 @@ def test_the_catalogue_is_plain_data():
 
 def test_a_placeholder_may_be_called_key_or_lang():
     assert i18n.t("key_is", "en", key="2") == "Answer: 2"
+
+
+def test_the_import_message_names_the_export_format_rabbit_writes():
+    from quiz import transfer
+
+    for lang in ("ja", "en"):
+        assert f'"format": "{transfer.FORMAT}"' in i18n.t("import_not_rabbit_json", lang, path="x")
