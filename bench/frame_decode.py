@@ -21,7 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from quiz import box, grading, npyio  # noqa: E402
+from quiz.grading import box, npyio  # noqa: E402
+from quiz.grading.reply import read_header  # noqa: E402
+from quiz.grading.result import GarbledFrame, read_result  # noqa: E402
 
 CASES, RETURNS = 5, 2
 BUDGET_MS = 50.0  # any single decode above this is a regression
@@ -83,14 +85,14 @@ def best_ms(fn, runs: int = 5) -> float:
 def decode(frame: bytes):
     def run():
         try:
-            grading._read_result(frame, CASES, RETURNS)
-        except grading.GarbledFrame:
+            read_result(frame, CASES, RETURNS)
+        except GarbledFrame:
             pass
     return run
 
 
 def header(raw: bytes):
-    return lambda: box._header(raw)
+    return lambda: read_header(raw)
 
 
 def main() -> int:

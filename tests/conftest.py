@@ -49,7 +49,7 @@ def warm_worker(monkeypatch):
     import tempfile
     import time
 
-    from quiz import box
+    from quiz.grading import box
 
     home = tempfile.mkdtemp(prefix="rw-", dir="/tmp")
     monkeypatch.setenv("RABBIT_HOME", home)
@@ -69,7 +69,7 @@ def warm_worker(monkeypatch):
 @pytest.fixture(scope="session")
 def _shared_run_dir():
     """The run directory of one warm worker kept for the whole session (see shared_warm_worker)."""
-    from quiz import box
+    from quiz.grading import box
 
     base = Path(tempfile.mkdtemp(prefix="rw-", dir="/tmp"))
     (base / "run").mkdir(mode=0o700)
@@ -88,7 +88,7 @@ def shared_warm_worker(monkeypatch, _shared_run_dir):
     worker found dead (killed, or gone idle) is started again."""
     import time
 
-    from quiz import box
+    from quiz.grading import box
 
     home = Path(tempfile.mkdtemp(prefix="rw-", dir="/tmp"))
     (home / "run").symlink_to(_shared_run_dir / "run")

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 import quiz
-from quiz import box, grading, resources
+from quiz import grading, resources
+from quiz.grading import box
 from quiz.exercises import load_all
 from quiz.store import Attempt, Store
 
@@ -397,7 +398,7 @@ def test_a_daemon_does_not_outlive_the_run():
         import os, sys, time
         try:
             child = os.fork()
-        except OSError:  # a box may hold one process only (see quiz/seccomp.py)
+        except OSError:  # a box may hold one process only (see quiz/grading/seccomp.py)
             child = -1
             print("no child processes")
         if child == 0:
@@ -453,7 +454,7 @@ def test_signalling_the_parent_and_every_visible_process():
                     time.sleep(30)
                     os._exit(0)
             except OSError:
-                pass  # a box may hold one process only (see quiz/seccomp.py)
+                pass  # a box may hold one process only (see quiz/grading/seccomp.py)
             visible = [int(p) for p in os.listdir("/proc") if p.isdigit()]
             for target in [os.getppid(), -1] + visible:
                 try:

@@ -29,7 +29,9 @@ from contextlib import contextmanager, nullcontext
 import numpy as np
 import pytest
 
-from quiz import batch, box, casecache, freshcases, grading, npyio, safetext
+from quiz import grading
+from quiz.grading import batch, box, casecache, freshcases, grader, launch, npyio, safetext
+from quiz.grading.result import GarbledFrame, read_result
 from quiz.exercises import load_all
 
 LSTM = load_all()["lstm"]
@@ -201,14 +203,14 @@ def test_grade_csv_is_complete_and_inert(tmp_path):
 
 
 def test_one_submission_that_breaks_grading_does_not_take_the_batch_down(tmp_path, monkeypatch):
-    real = grading.grade
+    real = grader.grade
 
     def grade_or_break(ex, src, **kw):
         if "BREAK" in src:
             raise RecursionError("maximum recursion depth exceeded \x1b]52;c;eA==\x07")
         return real(ex, src, **kw)
 
-    monkeypatch.setattr(grading, "grade", grade_or_break)
+    monkeypatch.setattr(grader, "grade", grade_or_break)
     monkeypatch.setattr(box, "private_worker", lambda *a, **kw: nullcontext(None))
     paths = []
     for name, text in [("a.py", source(RIGHT)), ("b.py", source(RIGHT, "# BREAK")), ("c.py", source(WRONG))]:
@@ -416,9 +418,9 @@ def test_the_decoder_lets_nothing_but_garbledframe_out(monkeypatch):
     frames = [b"", b"PK\x05\x06" + b"\0" * 18, deflated(zip_of(honest_members())), many_entries(200_000),
               zip_of(DEEP), zip_of([("__status__.npy", raw_npy("{'descr': '|u1', 'fortran_order': False, 'shape': (5,), }"))])]
     for frame in frames:
-        with pytest.raises(grading.GarbledFrame):
-            grading._read_result(frame, cases=8, returns=2)
-    statuses, arrays = grading._read_result(zip_of(honest_members()), cases=8, returns=2)
+        with pytest.raises(GarbledFrame):
+            read_result(frame, cases=8, returns=2)
+    statuses, arrays = read_result(zip_of(honest_members()), cases=8, returns=2)
     assert statuses == [{"ok": True}] * 8 and sorted(arrays) == sorted(f"c{i}.r{j}" for i in range(8) for j in range(2))
 
 
@@ -498,7 +500,7 @@ def through(transport, answer: bytes, monkeypatch, tmp_path):
         with socket_worker(answer) as path:
             return grading.grade(LSTM, src, answer=RIGHT, worker=path)
     (tmp_path / "reply").write_bytes(answer)
-    monkeypatch.setattr(box, "_worker_cmd", lambda *a: [sys.executable, "-I", "-c", PIPE_WORKER, str(tmp_path / "reply")])
+    monkeypatch.setattr(launch, "command", lambda *a: [sys.executable, "-I", "-c", PIPE_WORKER, str(tmp_path / "reply")])
     return grading.grade(LSTM, src, answer=RIGHT)
 
 

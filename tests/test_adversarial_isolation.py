@@ -17,7 +17,8 @@ import uuid
 
 import pytest
 
-from quiz import box, grading
+from quiz import grading
+from quiz.grading import box
 from quiz.exercises import load_all
 
 RIGHT = "input_gate * a + forget_gate * prev_c"
@@ -327,7 +328,7 @@ for _k, _v in _seen.items():
 def _rabbit_paths():
     from quiz import home, resources
 
-    here = os.path.dirname(os.path.abspath(box.__file__))
+    here = os.path.dirname(os.path.dirname(os.path.abspath(box.__file__)))  # the quiz package
     return [str(home.rabbit_home()), str(resources.solutions_dir()), here, "RABBIT_"]
 
 
@@ -352,7 +353,7 @@ DAEMON = """
 import os, sys
 try:
     _child = os.fork()
-except OSError:  # no child processes in a box (see quiz/seccomp.py): nothing to outlive it
+except OSError:  # no child processes in a box (see quiz/grading/seccomp.py): nothing to outlive it
     _child = -1
     print("DAEMON STARTED? no: could not fork")
 if _child == 0:
@@ -492,8 +493,8 @@ def test_the_reaper_kills_a_detached_daemon_of_its_subtree(tmp_path):
     token = f"rabbit-reaped-{uuid.uuid4().hex}"
     script = textwrap.dedent(f"""
         import os, sys, time
-        sys.path.insert(0, {os.path.dirname(os.path.dirname(os.path.abspath(box.__file__)))!r})
-        from quiz import reaper
+        sys.path.insert(0, {os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(box.__file__))))!r})
+        from quiz.grading import reaper
         assert reaper.become_subreaper()
         if os.fork() == 0:
             os.setsid()

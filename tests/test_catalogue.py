@@ -8,6 +8,7 @@ import string
 from pathlib import Path
 
 from quiz import bank, i18n
+from quiz.grading.verdict import Reason
 
 QUIZ = Path(i18n.__file__).resolve().parent.parent
 SOURCES = {p: p.read_text(encoding="utf-8") for p in QUIZ.rglob("*.py") if "i18n" not in p.relative_to(QUIZ).parts}
@@ -62,9 +63,9 @@ def _families() -> dict[str, set[str]]:
         "status_": {"not_started", "failed", "passed"},
         "invalid_": _found(r'invalid="([a-z]+)', "answers.py", "kinds/choice.py", "kinds/code.py",
                            "kinds/multi.py", "kinds/numeric.py", "kinds/expr.py"),
-        "hint_": _found(r'\.hint = "([a-z]+)"', "grading.py"),
-        "reason_": _found(r'return "([a-z_]+)"\n', "grading.py") | _found(r'verdict\.reason = "([a-z_]+)"', "grading.py"),
-        "submission_": _found(r'(?:SubmissionError|failed)\("([a-z_]+)"', "batch.py"),
+        "hint_": _found(r'\.hint = "([a-z]+)"', "grading/compare.py"),
+        "reason_": {reason.value for reason in Reason},
+        "submission_": _found(r'(?:SubmissionError|failed)\("([a-z_]+)"', "grading/batch.py"),
     }
 
 

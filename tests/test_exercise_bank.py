@@ -4,7 +4,8 @@ every known wrong answer fails and is named, and every exercise's cases cover wh
 import numpy as np
 import pytest
 
-from quiz import cases, grading
+from quiz import grading
+from quiz.grading import cases
 from quiz.exercises import load_all
 
 # These tests are about the bank's answers, not the box: the session's warm worker grades them

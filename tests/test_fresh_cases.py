@@ -12,7 +12,8 @@ import sys
 
 import pytest
 
-from quiz import cachekey, cases, casecache, freshcases, grading
+from quiz import grading
+from quiz.grading import cachekey, cases, casecache, freshcases
 from quiz.exercises import load_all
 
 RIGHT = "input_gate * a + forget_gate * prev_c"

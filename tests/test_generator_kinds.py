@@ -1,11 +1,11 @@
 """The exercise input generator kinds are one table (quiz.exercises.GENERATORS) that validation
-and drawing (quiz.cases.generate) both read: a kind the validator accepts can be drawn."""
+and drawing (quiz.grading.cases.generate) both read: a kind the validator accepts can be drawn."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from quiz import cases
+from quiz.grading import cases
 from quiz.exercises import GENERATORS, load_all
 
 

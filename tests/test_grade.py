@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from quiz import box, grading
+from quiz import grading
+from quiz.grading import box
 from quiz.exercises import load_all
 from quiz.store import Attempt, Store
 
@@ -300,7 +301,7 @@ def test_progress_is_shown_on_a_terminal_only(monkeypatch):
 
 
 def test_grade_uses_its_own_worker_with_several_acceptors(rabbit_home):
-    from quiz import batch
+    from quiz.grading import batch
 
     with box.private_worker(3) as path:
         assert path is not None

@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from quiz import box, grading
+from quiz import grading
+from quiz.grading import box, launch
 from quiz.exercises import load_all
 
 
@@ -157,7 +158,7 @@ def test_environment_is_clean_and_single_threaded():
 def test_a_broken_worker_is_the_machine_s_error_not_a_failed_submission(box_mode, tmp_path, monkeypatch):
     broken = tmp_path / "harness.py"
     broken.write_text("def main(:\n", encoding="utf-8")
-    monkeypatch.setattr(box, "HARNESS_PATH", broken)
+    monkeypatch.setattr(launch, "HARNESS_PATH", broken)
     with pytest.raises(box.BoxError, match="SyntaxError"):
         grading.grade(lstm(), grading.fill(lstm(), RIGHT))
 

@@ -145,6 +145,6 @@ def test_an_ideographic_comma_in_answer_is_named(rabbit_home):
 
 
 def test_a_source_python_cannot_even_parse_is_left_to_the_box():
-    from quiz import ime
+    from quiz.grading import ime
 
     assert ime.find("x = " + "-" * 100_000 + "1\n\u3000") == ([], "")  # the parser gives up: no crash here

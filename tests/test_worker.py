@@ -4,7 +4,9 @@ import os
 import signal
 import time
 
-from quiz import box, grading
+from quiz import grading
+from quiz.grading import box
+from quiz.grading import cold as cold_path
 from quiz.exercises import load_all
 
 
@@ -22,8 +24,8 @@ def grade(answer):
 
 def test_worker_serves_submissions_and_survives_hostile_code(warm_worker, monkeypatch):
     cold = []
-    original = box._run_cold
-    monkeypatch.setattr(box, "_run_cold", lambda *a, **k: cold.append(1) or original(*a, **k))
+    original = cold_path.run_cold
+    monkeypatch.setattr(cold_path, "run_cold", lambda *a, **k: cold.append(1) or original(*a, **k))
     for hostile in ("__import__('os')._exit(3)", "[0 for _ in iter(int, 1)]", "__import__('sys').exit(0)"):
         assert not grade(hostile).passed
     assert grade(RIGHT).passed

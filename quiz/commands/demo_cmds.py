@@ -22,7 +22,7 @@ def cmd_demo(lang: Optional[str] = typer.Option(None, "--lang", help="ja (defaul
         try:
             _tour(lang)
         finally:
-            from quiz import box
+            from quiz.grading import box
 
             box.stop_worker()  # a warm worker started by the tour leaves with it
 

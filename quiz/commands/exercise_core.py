@@ -95,7 +95,7 @@ def feedback_lines(verdict, ex, lang: str) -> list[str]:
         lines.append(t("reason_load", lang))
         lines.extend("  " + s for s in verdict.error.splitlines())
         if verdict.stray:
-            from quiz import ime
+            from quiz.grading import ime
 
             lines.append(ime.heading(lang))
             lines.extend("  " + ime.message(s, lang) for s in verdict.stray)
@@ -184,7 +184,7 @@ def submit(name: str, file: Path | None = None, answer: str | None = None, json_
         d = verdict.to_dict()
         d["feedback"] = feedback_lines(verdict, ex, lang)
         d["recorded"] = recorded
-        from quiz.safetext import json_ready
+        from quiz.grading.safetext import json_ready
 
         print(json.dumps(json_ready(d), ensure_ascii=False, indent=2, allow_nan=False))  # strict: NaN is null
     else:
@@ -199,14 +199,14 @@ def refill_pool(ex) -> None:
     """After the verdict is out: draw the next fresh bundles if the pool runs low (see freshcases)."""
     import sys
 
-    from quiz import freshcases
+    from quiz.grading import freshcases
 
     sys.stdout.flush()
     freshcases.refill(ex)
 
 
 def _bad_answer(e, ex, lang: str) -> str:
-    from quiz import ime
+    from quiz.grading import ime
 
     lines = [t("bad_answer", lang, error=e, name=ex.name)]
     lines.extend("  " + ime.message(s, lang, in_answer=True) for s in e.stray)

@@ -34,7 +34,7 @@ def cmd_grade(
     lang: Optional[str] = LangOpt,
 ) -> None:
     """Grade every submission in a directory, in parallel; nothing is recorded. / 一括採点 (記録しない)。"""
-    from quiz import batch
+    from quiz.grading import batch
     from quiz.commands.exercise_core import exercise_named
 
     lang = pick_lang(lang)
@@ -46,7 +46,7 @@ def cmd_grade(
     paths = batch.submissions(directory)
     start = time.monotonic()
     progress = _Progress(lang)
-    from quiz.box import Unisolated
+    from quiz.grading.box import Unisolated
 
     try:
         rows = batch.grade_all(ex, paths, jobs, on_done=progress.update, unisolated_ok=allow_unisolated)
@@ -58,7 +58,7 @@ def cmd_grade(
     seconds = time.monotonic() - start
     records = [_record(row, ex, lang) for row in rows]
     if json_out:
-        from quiz.safetext import json_ready
+        from quiz.grading.safetext import json_ready
 
         print(json.dumps(json_ready(records), ensure_ascii=False, indent=2, allow_nan=False))
     elif csv_out:
@@ -95,7 +95,7 @@ class _Progress:
 
 
 def _record(row, ex, lang: str) -> dict:
-    from quiz import freshcases
+    from quiz.grading import freshcases
 
     return {
         "file": row.file,
@@ -175,7 +175,7 @@ def _cases_cell(r: dict) -> str:
 def _print_csv(records: list[dict]) -> None:
     import csv
 
-    from quiz.safetext import csv_cell
+    from quiz.grading.safetext import csv_cell
 
     fields = ["file", "passed", "cases_passed", "cases", "reason", "reason_code", "seconds",
               "fresh_cases_passed", "fresh_cases", "private_seed"]
@@ -192,7 +192,8 @@ def _print_csv(records: list[dict]) -> None:
 def cmd_doctor(json_out: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
                lang: Optional[str] = LangOpt) -> None:
     """Which isolation grading runs under and why, the worker, versions, paths. / 採点環境の診断。"""
-    from quiz import __version__, box, home
+    from quiz import __version__, home
+    from quiz.grading import box
 
     lang = pick_lang(lang)
     report = box.isolation_report()
@@ -280,7 +281,7 @@ def _limits(facts: dict, active: bool) -> dict:
 
     RLIMIT_NPROC binds nobody running as root; pid_max caps a box only when it is the value the
     box set in its own PID namespace (Linux >= 6.14)."""
-    from quiz import isolation
+    from quiz.grading import namespaces as isolation
 
     if not facts:
         return {"process_cap": {"by": None, "value": None}, "children": None,

@@ -13,8 +13,9 @@ import os
 from dataclasses import dataclass
 from functools import cache
 
-from quiz import cachekey, home, npyio, resources
+from quiz import home, resources
 from quiz.exercises import Exercise
+from quiz.grading import cachekey, npyio
 
 VERSION = 1
 
@@ -74,7 +75,7 @@ def load(ex: Exercise) -> Bundle:
         return parse(cachekey.unseal(read_regular(path), str(home.rabbit_home().absolute())))
     except (OSError, ValueError, KeyError):
         pass
-    from quiz import cases  # numpy, only when the cache is cold
+    from quiz.grading import cases  # numpy, only when the cache is cold
 
     raw = cases.bundle_bytes(ex)
     try:

@@ -16,8 +16,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from quiz import freshcases, resources
+from quiz import resources
 from quiz.exercises import GENERATORS, Exercise
+from quiz.grading import freshcases
 
 
 @dataclass
@@ -213,7 +214,7 @@ def _stored_zip(members: dict[str, bytes]) -> bytes:
 
 
 def _arr(v: np.ndarray):
-    from quiz import npyio
+    from quiz.grading import npyio
 
     v = np.ascontiguousarray(v, dtype="=f8")  # native, as array("d") holds it
     data = npyio.array("d")
@@ -223,7 +224,7 @@ def _arr(v: np.ndarray):
 
 def bundle(ex: Exercise, case_list: list[Case], seed: int | None = None):
     """A casecache.Bundle for `case_list`, in memory (rabbit grade draws its fresh cases this way)."""
-    from quiz.casecache import Bundle
+    from quiz.grading.casecache import Bundle
 
     exp = [[_arr(v) for v in values] for values in expected(ex, case_list)]
     return Bundle(inputs_frame(ex, case_list), [c.name for c in case_list], returns(ex), exp, seed)
@@ -234,7 +235,7 @@ def bundle_bytes(ex: Exercise, case_list: list[Case] | None = None, seed: int | 
 
     By default the public cases; `seed` is kept with fresh ones so that a verdict can be replayed.
     """
-    from quiz import npyio
+    from quiz.grading import npyio
 
     b = bundle(ex, build_cases(ex) if case_list is None else case_list, seed)
     meta = {"cases": b.case_names, "returns": b.returns, "seed": seed}

@@ -4,7 +4,7 @@ path and the file) with a key kept in the kernel's user keyring, never in a file
 A key file under $RABBIT_HOME would be enough while boxes run in namespaces (they do not see the
 home at all), but without namespaces a box runs as the same user and can read any file rabbit
 can, forge a tag and keep a wrong answer passing later, isolation or not. The user keyring is
-out of every box's reach in both modes: each box's seccomp filter (quiz/seccomp.py) denies
+out of every box's reach in both modes: each box's seccomp filter (seccomp.py) denies
 keyctl, add_key and request_key, across exec. Other programs of the same user can read it, as
 they can read everything else of the user's.
 

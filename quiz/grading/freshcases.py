@@ -7,7 +7,7 @@ so `rabbit submit` takes them from a pool of pre-drawn bundles under $RABBIT_HOM
 
 - each bundle is used once: it is renamed away (atomic: of two terminals only one wins) and
   deleted before the box starts, so the box never finds its own bundle even without namespaces;
-- each is sealed with the case cache's HMAC (quiz/cachekey.py: a key in the kernel keyring, out
+- each is sealed with the case cache's HMAC (quiz/grading/cachekey.py: a key in the kernel keyring, out
   of every box's reach) and encrypted under a key derived from it, so a box without namespaces
   can neither forge one nor read the upcoming ones; a bundle that does not verify is discarded;
 - the pool is refilled in batches of REFILL after the verdict is printed, when fewer than LOW
@@ -22,8 +22,9 @@ import hashlib
 import os
 from pathlib import Path
 
-from quiz import cachekey, casecache, home
+from quiz import home
 from quiz.exercises import Exercise
+from quiz.grading import cachekey, casecache
 
 VERSION = 1
 REFILL, LOW = 16, 4
@@ -45,7 +46,7 @@ def new_seed() -> int:
 
 def compute(ex: Exercise, seed: int) -> casecache.Bundle:
     """The fresh cases of `seed` with their expected values (numpy; replays a recorded seed)."""
-    from quiz import cases
+    from quiz.grading import cases
 
     return cases.bundle(ex, cases.fresh_cases(ex, seed), seed)
 
@@ -127,7 +128,7 @@ def refill(ex: Exercise, low: int = LOW, batch: int = REFILL) -> int:
     have = len(_bundles(directory))
     if have >= low:
         return 0
-    from quiz import cases
+    from quiz.grading import cases
 
     try:
         directory.mkdir(parents=True, exist_ok=True)

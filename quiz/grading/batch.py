@@ -15,8 +15,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from quiz import box, casecache, freshcases, grading, safetext
 from quiz.exercises import Exercise
+from quiz.grading import box, casecache, freshcases, grader, safetext
+from quiz.grading.verdict import Verdict
 
 MAX_SOURCE = 1024**2
 
@@ -37,7 +38,7 @@ class Row:
     cases_passed: int
     cases: int
     code: str  # "" when passed; a verdict reason, a case reason, or a SubmissionError code
-    verdict: grading.Verdict | None = None
+    verdict: Verdict | None = None
     detail: str = ""
     seconds: float = 0.0
 
@@ -98,7 +99,7 @@ def _row(ex: Exercise, path: Path, worker: str | None) -> Row:
         source = read_source(path)
         # fresh cases of this file's own, drawn here in the parent (numpy is loaded) while the
         # other jobs' boxes run, never pooled: a batch needs hundreds, each used by one file
-        verdict = grading.grade(ex, source, worker=worker, fresh=_draw(ex))
+        verdict = grader.grade(ex, source, worker=worker, fresh=_draw(ex))
     except SubmissionError as e:
         return failed(e.code, e.detail)
     except box.BoxError as e:
