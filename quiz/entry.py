@@ -4,8 +4,31 @@ from __future__ import annotations
 
 import sys
 
+SIGPIPE_CODE = 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
+
 
 def main() -> None:
+    try:
+        _main()
+        sys.stdout.flush()  # here, not at exit: a reader gone by now is handled below too
+    except BrokenPipeError:
+        _reader_gone()
+
+
+def _reader_gone() -> None:
+    """stdout's reader went away (`rabbit ... | head`): stop quietly, as a shell command would.
+
+    As Python's docs advise: stdout goes to devnull so the flush at exit cannot fail again.
+    """
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    sys.exit(SIGPIPE_CODE)
+
+
+def _main() -> None:
     if sys.argv[1:2] == ["submit"]:
         from quiz.problems import BankError
         from quiz.storeerror import StoreError
@@ -20,6 +43,7 @@ def main() -> None:
             print(file=sys.stderr)
             sys.exit(130)
         if code is not None:
+            sys.stdout.flush()
             sys.exit(code)
     from quiz.cli import main as cli_main
 

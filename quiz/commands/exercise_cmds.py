@@ -201,6 +201,7 @@ def cmd_watch(
                         core.record(ex, verdict)
                     out.rule(time.strftime("%H:%M:%S"))
                     core.render_verdict(verdict, ex, lang)
+                    core.refill_pool(ex)
                     if verdict.passed and follow:
                         break
                 pressed = key.wait(interval)
