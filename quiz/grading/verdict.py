@@ -40,7 +40,7 @@ class CaseReason(StrEnum):
 class CaseResult:
     name: str
     passed: bool
-    reason: str = ""  # a CaseReason (its message key is the value)
+    reason: str = ""  # a CaseReason: error, missing, shape, nonfinite, mismatch
     output: str = ""  # which returned value (c, h, dW, ...)
     expected_shape: list | None = None
     actual_shape: list | None = None
