@@ -156,7 +156,12 @@ def test_watch_regrades_on_save_and_stops_cleanly(rabbit_home, wait_for_attempts
         wait_for_attempts(rabbit_home / "rabbit.db", 1, where="correct = 1", proc=proc)
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # never leave a watch running after the test
+            proc.kill()
+            proc.wait()
+            raise
         reader.join(timeout=20)  # the rest of stdout, up to its end
         err = proc.stderr.read()
         proc.stdin.close()
