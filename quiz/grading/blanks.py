@@ -6,7 +6,6 @@ number.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from quiz.exercises import Exercise
 from quiz.grading.ime import StrayChar
@@ -52,7 +51,9 @@ def option_number(ex: Exercise, answer: str) -> int | None:
 
 def normalise_answer(text: str) -> str:
     """IME input arrives full-width: NFKC turns ＊ into *, （ into (, and so on."""
-    return unicodedata.normalize("NFKC", text).strip()
+    from quiz.typed import nfkc
+
+    return nfkc(text)
 
 
 def fill(ex: Exercise, answer: str) -> str:
