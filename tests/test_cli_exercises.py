@@ -1,6 +1,7 @@
 """The exercise commands as a learner uses them: exit codes, JSON, the attempt log."""
 
 import json
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +13,10 @@ from quiz.exercises import load_all
 
 runner = CliRunner()
 RIGHT = "input_gate * a + forget_gate * prev_c"
+
+def _default_sigint():  # Ctrl-C reaches the child as from a terminal, even if the suite runs as a
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # background job (bash ignores SIGINT there)
+
 
 
 def rabbit(*args):
@@ -136,7 +141,8 @@ def test_watch_regrades_on_save_and_stops_cleanly(rabbit_home, wait_for_attempts
 
     env = dict(os.environ, RABBIT_LANG="en", PYTHONUNBUFFERED="1")  # each verdict reaches the pipe at once
     proc = subprocess.Popen([sys.executable, "-m", "quiz", "watch", "lstm", "--interval", "0.1"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=_default_sigint)
     chunks, first_verdict = [], threading.Event()
 
     def read():

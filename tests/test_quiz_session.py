@@ -11,6 +11,10 @@ from quiz import bank, session
 from quiz.kinds import right_answer
 from quiz.exercises import load_all
 
+def _default_sigint():  # Ctrl-C reaches the child as from a terminal, even if the suite runs as a
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # background job (bash ignores SIGINT there)
+
+
 
 def quiz(args, stdin, env_extra=None, timeout=60):
     env = dict(os.environ)
@@ -155,7 +159,8 @@ def test_ctrl_c_ends_cleanly_and_keeps_answers(rabbit_home, wait_for_attempts):
     items = planned(3, 5, 21)
     env = dict(os.environ)
     proc = subprocess.Popen([sys.executable, "-m", "quiz", "quiz", "day3", "--count", "5", "--seed", "21"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=_default_sigint)
     proc.stdin.write(right_lines(items[:1], 21))
     proc.stdin.flush()
     wait_for_attempts(rabbit_home / "rabbit.db", 1, proc=proc)  # the first answer is in the log

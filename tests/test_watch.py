@@ -16,6 +16,10 @@ from quiz.i18n import text
 
 DEADLINE = 60  # seconds; generous for a loaded machine, never waited out when things work
 
+def _default_sigint():  # Ctrl-C reaches the child as from a terminal, even if the suite runs as a
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # background job (bash ignores SIGINT there)
+
+
 
 class Watch:
     """`rabbit watch ...` in a child process; its output is collected as it comes."""
@@ -23,7 +27,8 @@ class Watch:
     def __init__(self, rabbit_home, *args, stdin=subprocess.PIPE):
         env = dict(os.environ, RABBIT_LANG="en", RABBIT_HOME=str(rabbit_home))
         self.proc = subprocess.Popen([sys.executable, "-m", "quiz", "watch", *args, "--interval", "0.1"],
-                                     stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                                     stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                     preexec_fn=_default_sigint)
         self.chunks: list[bytes] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
