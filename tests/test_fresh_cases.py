@@ -114,6 +114,14 @@ def _digits(s: str) -> int:
     return len(s.split("e")[0].replace("-", "").replace(".", "").lstrip("0"))
 
 
+def _without_public_cases(stdout: str, json_out: bool) -> str:
+    if json_out:
+        doc = json.loads(stdout)
+        doc["failed"] = [c for c in doc["failed"] if c["kind"] != "public"]
+        return json.dumps(doc)
+    return "\n".join(line for line in stdout.splitlines() if not line.startswith("case “"))
+
+
 @pytest.mark.parametrize("json_out", [False, True])
 def test_feedback_on_fresh_cases_never_shows_expected_values(json_out):
     ex = lstm()
@@ -123,7 +131,9 @@ def test_feedback_on_fresh_cases_never_shows_expected_values(json_out):
     assert out.returncode == 1, out.stderr
     (detail,) = submissions()
     fresh = freshcases.compute(ex, detail["private_seed"])
-    text = out.stdout.replace(str(detail["private_seed"]), "")
+    # public cases show their values by design, and a public value can share four digits with a
+    # fresh one by chance: search only what is said about fresh cases
+    text = _without_public_cases(out.stdout, json_out).replace(str(detail["private_seed"]), "")
     assert "fresh case" in text and "relative" in text and "about 2 times" in text
     checked = 0
     for values in fresh.expected:
