@@ -10,16 +10,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from quiz import jsoncache, resources
 from quiz.problems import BankError, Problem, check_text
 
 SOURCES = ("confirmation", "challenge", "original")
-COMMON = {"id", "day", "section", "type", "source", "prompt", "explanation", "tags"}
+COMMON = {"id", "day", "stage", "section", "type", "source", "prompt", "explanation", "tags", "syllabus"}
 USER_DIR_ENV = "RABBIT_BANK"  # a directory of the learner's own question files
-CACHE_VERSION = 3  # 3: a question's own fields are one `spec` (quiz.kinds)
+CACHE_VERSION = 4  # 3: a question's own fields are one `spec` (quiz.kinds); 4: syllabus ids, stages
 
 
 @dataclass(frozen=True, init=False)
@@ -29,7 +29,7 @@ class Question:
     pass them as keywords: Question(..., type="choice", options=..., answer=2)."""
 
     id: str
-    day: int
+    day: int  # 1-4, or a course stage's number (quiz.sections.STAGES: 応用数学 -2, 機械学習 -1)
     section: int
     type: str
     source: str
@@ -37,12 +37,14 @@ class Question:
     explanation: dict
     spec: object = None  # a quiz.kinds.Spec
     tags: tuple = ()
+    syllabus: tuple = ()  # syllabus ids (quiz.syllabus), e.g. ("3-5-2",)
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
     content_hash: str = field(default="", compare=False)
 
     def __init__(self, id: str, day: int, section: int, type: str, source: str, prompt: dict, explanation: dict,
-                 spec=None, tags: tuple = (), file: str = "", line: int = 0, content_hash: str = "", **fields):
+                 spec=None, tags: tuple = (), syllabus: tuple = (), file: str = "", line: int = 0,
+                 content_hash: str = "", **fields):
         if spec is None:
             from quiz import kinds
 
@@ -52,9 +54,17 @@ class Question:
         elif fields:
             raise TypeError(f"give the kind's fields ({', '.join(fields)}) or a spec, not both")
         values = dict(id=id, day=day, section=section, type=type, source=source, prompt=prompt,
-                      explanation=explanation, spec=spec, tags=tags, file=file, line=line, content_hash=content_hash)
+                      explanation=explanation, spec=spec, tags=tags,
+                      syllabus=tuple(syllabus), file=file, line=line, content_hash=content_hash)
         for k, v in values.items():
             object.__setattr__(self, k, v)
+
+    @property
+    def stage(self) -> str:
+        """`day3`, or the course stage this item belongs to: `math` (応用数学) or `ml` (機械学習)."""
+        from quiz.sections import stage_key
+
+        return stage_key(self.day)
 
     def __getattr__(self, name: str):
         if name.startswith("__") or name == "spec":  # copy and pickle look for these before __init__
@@ -67,11 +77,14 @@ def _is_int(v) -> bool:
 
 
 def _item_hash(raw: dict) -> str:
-    return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
+    """What the learner answered. An item's syllabus ids say where it sits on the map, not what it
+    asks: adding or changing them does not make it "changed since you last answered it"."""
+    text = {k: v for k, v in raw.items() if k != "syllabus"}
+    return hashlib.sha256(json.dumps(text, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
 
 
 def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[str], at: int = 0) -> Question | None:
-    from quiz import kinds, yamlio
+    from quiz import kinds, syllabus, yamlio
 
     if not isinstance(raw, dict):
         problems.append(Problem(path, getattr(raw, "line", at), "", "each question must be a mapping (id: ..., type: ...)"))
@@ -94,18 +107,26 @@ def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[
         if key not in allowed:
             problems.append(Problem(path, line(key), f"{label}{key}",
                                     f"unknown field for a {qtype} question; allowed: {', '.join(sorted(allowed))}"))
-    required = {"id", "day", "section", "type", "source"} | kind.required
+    required = {"id", "section", "type", "source"} | kind.required
     if kind.needs_text:
         required |= {"prompt", "explanation"}
     missing = sorted(required - set(raw))
     for key in missing:
         problems.append(Problem(path, item_line, f"{label}{key}", "missing field"))
+    # every item of the shipped bank says where it sits on the syllabus (a code item inherits its
+    # exercise's ids); a learner's own files may leave it out. Reported, but the other checks go on.
+    if "syllabus" not in raw and qtype != "code" and _shipped(path):
+        problems.append(Problem(path, item_line, f"{label}syllabus", "missing field: the syllabus ids this item "
+                                "practises, e.g. syllabus: [3-5-2] (rabbit syllabus lists them)"))
+    if ("day" in raw) == ("stage" in raw):
+        problems.append(Problem(path, line("stage") if "stage" in raw else item_line, f"{label}day",
+                                "give exactly one of day: 1-4 or stage: math|ml"))
+        missing.append("day")
     if missing:  # an unknown field alone does not stop the other checks
         return None
     if not isinstance(ident, str) or not ident.strip() or any(c.isspace() for c in ident):
         problems.append(Problem(path, line("id"), "id", "expected a stable id without spaces, e.g. d3.s1.third-weight"))
-    if not _is_int(raw["day"]) or not 1 <= raw["day"] <= 4:
-        problems.append(Problem(path, line("day"), f"{label}day", f"expected a day 1-4, got {raw['day']!r}"))
+    day = _day_of(raw, ident, path, line, label, problems)
     if not _is_int(raw["section"]) or raw["section"] < 0:
         problems.append(Problem(path, line("section"), f"{label}section", f"expected a section number (0 or more), got {raw['section']!r}"))
     if raw["source"] not in SOURCES:
@@ -116,16 +137,41 @@ def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[
     tags = raw.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         problems.append(Problem(path, line("tags"), f"{label}tags", "expected a list of words"))
+    ids = syllabus.check_ids(raw["syllabus"], problems, path, line("syllabus"), f"{label}syllabus") if "syllabus" in raw else ()
     spec = kind.validate(kinds.Validation(raw, path, problems, label, line, exercise_names))
     if len(problems) > start:
         return None
     return Question(
-        id=ident, day=raw["day"], section=raw["section"], type=qtype, source=raw["source"],
+        id=ident, day=day, section=raw["section"], type=qtype, source=raw["source"],
         prompt=dict(raw.get("prompt") or {}), explanation=dict(raw.get("explanation") or {}),
-        spec=spec, tags=tuple(tags), file=str(path), line=item_line,
+        spec=spec, tags=tuple(tags), syllabus=ids, file=str(path), line=item_line,
         # the text is what the learner answered; whether its options are shuffled is not part of it
         content_hash=_item_hash({k: v for k, v in raw.items() if k != "shuffle"}),
     )
+
+
+def _shipped(path: Path) -> bool:
+    try:
+        return Path(path).resolve().is_relative_to(resources.bank_dir().resolve())
+    except OSError:
+        return False
+
+
+def _day_of(raw: dict, ident, path: Path, line, label: str, problems: list[Problem]) -> int:
+    """The item's day (1-4), or its stage's number; a stage item's id starts with the stage (math., ml.)."""
+    from quiz.sections import STAGES
+
+    if "stage" in raw:
+        stage = raw["stage"]
+        if stage not in STAGES:
+            problems.append(Problem(path, line("stage"), f"{label}stage", f"expected one of {', '.join(STAGES)}, got {stage!r}"))
+            return 0
+        if isinstance(ident, str) and not ident.startswith(f"{stage}."):
+            problems.append(Problem(path, line("id"), f"{label}id", f"an id of a {stage} item starts with {stage}., e.g. {stage}.s1.name"))
+        return STAGES[stage]
+    if not _is_int(raw["day"]) or not 1 <= raw["day"] <= 4:
+        problems.append(Problem(path, line("day"), f"{label}day", f"expected a day 1-4, got {raw['day']!r}"))
+    return raw["day"]
 
 
 def validate_file(path: Path, problems: list[Problem], exercise_names: set[str], text: str | None = None) -> list[Question]:
@@ -168,9 +214,10 @@ def question_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            # the shipped bank's sections.yaml holds the section names (quiz.sections), not questions
-            names = p / "sections.yaml" if p.resolve() == resources.bank_dir().resolve() else None
-            files.extend(sorted(f for f in p.rglob("*.yaml") if "exercises" not in f.relative_to(p).parts and f != names))
+            # the shipped bank's sections.yaml and syllabus.yaml hold names and the map, not questions
+            shipped = p.resolve() == resources.bank_dir().resolve()
+            data = {p / "sections.yaml", p / "syllabus.yaml"} if shipped else set()
+            files.extend(sorted(f for f in p.rglob("*.yaml") if "exercises" not in f.relative_to(p).parts and f not in data))
         else:
             files.append(p)
     return files
@@ -178,8 +225,16 @@ def question_files(paths: list[Path]) -> list[Path]:
 
 def validate_paths(paths: list[Path]) -> tuple[list[Question], list[Problem]]:
     """Validate question files (or directories of them); duplicate ids across files are errors."""
+    from quiz import syllabus
+    from quiz.exercises import load_all
+
+    try:
+        syllabus.load()  # the map every item's ids are checked against: its own problems come first
+    except BankError as e:
+        return [], list(e.problems)
     problems: list[Problem] = []
-    names = exercise_names()
+    exercises = load_all()
+    names = set(exercises)
     out: list[Question] = []
     seen: dict[str, Question] = {}
     for path in question_files(paths):
@@ -191,6 +246,8 @@ def validate_paths(paths: list[Path]) -> tuple[list[Question], list[Problem]]:
                 other = seen[q.id]
                 problems.append(Problem(path, q.line, f"{q.id}.id", f"duplicate id (also at {other.file}:{other.line})"))
                 continue
+            if not q.syllabus and q.type == "code" and q.exercise in exercises:
+                q = replace(q, syllabus=exercises[q.exercise].syllabus)
             seen[q.id] = q
             out.append(q)
     return out, problems
@@ -205,7 +262,9 @@ def default_paths() -> list[Path]:
 
 
 def _fingerprint(files: list[Path]) -> str:
-    h = hashlib.sha256(f"v{CACHE_VERSION}".encode())
+    from quiz import syllabus
+
+    h = hashlib.sha256(f"v{CACHE_VERSION}:{syllabus.fingerprint()}".encode())
     for f in files + sorted((resources.bank_dir() / "exercises").glob("*.yaml")):
         h.update(str(f).encode())
         h.update(f.read_bytes())
@@ -235,5 +294,6 @@ def _from_json(d: dict) -> Question:
     from quiz import kinds
 
     d["tags"] = tuple(d["tags"])
+    d["syllabus"] = tuple(d.get("syllabus") or ())
     d["spec"] = kinds.get(d["type"]).spec.from_dict(d["spec"])
     return Question(**d)

@@ -44,6 +44,7 @@ class Exercise:
     grading: dict = field(repr=False)
     path: Path = field(repr=False)
     content_hash: str = field(repr=False)
+    syllabus: tuple[str, ...] = ()  # syllabus ids (quiz.syllabus); its code item inherits them
 
     @property
     def marker(self) -> str:
@@ -56,12 +57,12 @@ class Exercise:
 
 _FIELDS = {
     "id", "name", "day", "section", "title", "statement", "template", "reference", "blank",
-    "options", "answer", "hints", "explanation", "misconceptions", "grading",
+    "options", "answer", "hints", "explanation", "misconceptions", "grading", "syllabus",
 }
 
 
 def parse(path: Path, raw, problems: list[Problem], templates: Path) -> Exercise | None:
-    from quiz import yamlio
+    from quiz import syllabus, yamlio
 
     if not isinstance(raw, dict):
         problems.append(Problem(path, 1, "", "an exercise file must be a mapping"))
@@ -81,6 +82,7 @@ def parse(path: Path, raw, problems: list[Problem], templates: Path) -> Exercise
         require(isinstance(raw[key], int) and not isinstance(raw[key], bool), problems, path, line(key), key, "expected an integer")
     for key in ("title", "statement", "explanation"):
         check_text(raw[key], problems, path, line(key), key)
+    ids = syllabus.check_ids(raw["syllabus"], problems, path, line("syllabus"), "syllabus")
     options = raw["options"]
     if not (isinstance(options, list) and len(options) == 4 and all(isinstance(o, str) for o in options)):
         problems.append(Problem(path, line("options"), "options", "expected a list of exactly 4 code strings"))
@@ -126,13 +128,17 @@ def parse(path: Path, raw, problems: list[Problem], templates: Path) -> Exercise
     _check_grading(raw["grading"], problems, path, line("grading"))
     if len(problems) > start:
         return None
-    digest = hashlib.sha256(path.read_bytes() + (template.read_bytes())).hexdigest()[:16]
+    # the syllabus ids say where the exercise sits on the map, not what the learner answered: adding or
+    # changing them does not make the exercise "changed since you last answered it"
+    text = b"".join(ln for ln in path.read_bytes().splitlines(keepends=True) if not ln.startswith(b"syllabus:"))
+    digest = hashlib.sha256(text + template.read_bytes()).hexdigest()[:16]
     return Exercise(
         id=raw["id"], name=raw["name"], day=raw["day"], section=raw["section"],
         title=dict(raw["title"]), statement=dict(raw["statement"]), template=template,
         reference=str(raw["reference"]), blank=str(raw["blank"]), options=tuple(options),
         answer=raw["answer"], hints=tuple(dict(h) for h in hints), explanation=dict(raw["explanation"]),
         misconceptions=tuple(misconceptions), grading=raw["grading"], path=path, content_hash=digest,
+        syllabus=ids,
     )
 
 
@@ -203,13 +209,15 @@ def _from_json(d: dict) -> Exercise:
     d["template"], d["path"] = Path(d["template"]), Path(d["path"])
     d["misconceptions"] = tuple(Misconception(tuple(m["answers"]), m["error"], m["feedback"], m.get("error_feedback"))
                                 for m in d["misconceptions"])
-    for key in ("options", "hints"):
-        d[key] = tuple(d[key])
+    for key in ("options", "hints", "syllabus"):
+        d[key] = tuple(d.get(key) or ())
     return Exercise(**d)
 
 
 def _fingerprint(directory: Path, templates: Path) -> str:
-    h = hashlib.sha256(b"exercises-v2")
+    from quiz import syllabus
+
+    h = hashlib.sha256(f"exercises-v3:{syllabus.fingerprint()}".encode())
     for path in sorted(directory.glob("*.yaml")) + sorted(templates.glob("*.py")):
         h.update(str(path).encode())
         h.update(path.read_bytes())

@@ -1,5 +1,9 @@
 """Section names (bank/sections.yaml): `Day3 S2 LSTM` wherever a section is shown.
 
+The course stages before Day1, 応用数学 (`math`) and 機械学習 (`ml`), are numbered like days in
+course order (STAGES: -2 and -1), so everything that sorts or groups by (day, section) keeps
+working; they are labelled `応用数学 S1` / `Applied math S1`.
+
 The YAML is parsed once and cached as JSON under $RABBIT_HOME/cache, keyed by its content, the
 way the bank and the exercises are: a warm run reads a small JSON file and never imports yaml.
 A missing or broken file costs only the names (labels fall back to `Day3 S2`).
@@ -13,6 +17,20 @@ from functools import cache
 from quiz import jsoncache, resources
 
 FILE = "sections.yaml"
+STAGES = {"math": -2, "ml": -1}  # stage key -> its number among the days (course order: math, ml, Day1..4)
+STAGE_LABELS = {"math": {"ja": "応用数学", "en": "Applied math"}, "ml": {"ja": "機械学習", "en": "Machine learning"}}
+_STAGE_OF = {n: key for key, n in STAGES.items()}
+
+
+def stage_key(day: int) -> str:
+    """`day3`, `math` or `ml`: how a day (or stage) is named on the command line."""
+    return _STAGE_OF.get(day, f"day{day}")
+
+
+def stage_label(day: int, lang: str) -> str:
+    """`Day3`, or `応用数学` / `Applied math` for a stage."""
+    key = _STAGE_OF.get(day)
+    return STAGE_LABELS[key].get(lang, STAGE_LABELS[key]["ja"]) if key else f"Day{day}"
 
 
 def section_name(day: int, section: int, lang: str) -> str | None:
@@ -22,14 +40,15 @@ def section_name(day: int, section: int, lang: str) -> str | None:
 
 
 def section_label(day: int, section: int, lang: str) -> str:
-    """`Day3 S2 LSTM` / `Day3 S1 再帰型ニューラルネットワーク`; `Day9 S1` for an unnamed section."""
+    """`Day3 S2 LSTM` / `Day3 S1 再帰型ニューラルネットワーク` / `応用数学 S1 線形代数`; `Day9 S1` for an
+    unnamed section."""
     name = section_name(day, section, lang)
-    return f"Day{day} S{section}" + (f" {name}" if name else "")
+    return f"{stage_label(day, lang)} S{section}" + (f" {name}" if name else "")
 
 
 @cache
 def names() -> dict[tuple[int, int], dict[str, str]]:
-    """(day, section) -> {"ja": ..., "en": ...}."""
+    """(day, section) -> {"ja": ..., "en": ...} (a stage's sections under its number, STAGES)."""
     try:
         raw = (resources.bank_dir() / FILE).read_bytes()
     except OSError:
@@ -56,6 +75,7 @@ def _parse(raw: bytes) -> list[list]:
         return []
     rows = []
     for day, sections in (data or {}).items() if isinstance(data, dict) else ():
+        day = STAGES.get(day, day)
         for section, entry in (sections or {}).items() if isinstance(sections, dict) else ():
             if (isinstance(day, int) and isinstance(section, int) and isinstance(entry, dict)
                     and all(isinstance(entry.get(k), str) and entry[k].strip() for k in ("ja", "en"))):
