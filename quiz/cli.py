@@ -40,13 +40,14 @@ def _root(
 
 
 from quiz.commands import (  # noqa: E402
-    bank_cmds, completion_cmds, demo_cmds, exercise_cmds, grade_cmds, progress_cmds, quiz_cmds,
+    bank_cmds, completion_cmds, demo_cmds, exercise_cmds, grade_cmds, progress_cmds, quiz_cmds, syllabus_cmds,
 )
 
 quiz_cmds.register(app)
 exercise_cmds.register(app)
 bank_cmds.register(app)
 progress_cmds.register(app)
+syllabus_cmds.register(app)
 grade_cmds.register(app)
 demo_cmds.register(app)
 completion_cmds.register(app)

@@ -1,0 +1,123 @@
+"""Where the learner stands on the syllabus map: per syllabus item and per result area, how many
+bank items it has, how many the learner has answered, recent accuracy, what is due for review.
+
+Computed from the same folded summaries as rabbit stats (quiz.progress), weighted the same way
+(an answer two weeks old weighs half as much). A question or exercise counts under every id it
+names; a code item is its exercise's question and counts as the exercise. No printing here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timezone
+
+from quiz.progress import HALF_LIFE_DAYS, fold
+from quiz.session import WEAK_ACCURACY
+from quiz.store import Store
+
+
+def _members(questions, exercises) -> dict[str, set[str]]:
+    """syllabus id -> the ids (as recorded in the log) of the bank items that practise it."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for q in questions:
+        if q.type != "code":
+            for t in q.syllabus:
+                out[t].add(q.id)
+    for ex in exercises.values():
+        for t in ex.syllabus:
+            out[t].add(ex.id)
+    return out
+
+
+def _per_item(store: Store, questions, exercises, now: datetime) -> dict[str, list[float]]:
+    """item id -> [weighted right, weight, attempts], for every item the learner has answered."""
+    code_to_exercise = {q.id: exercises[q.exercise].id for q in questions if q.type == "code" and q.exercise in exercises}
+    fold(store)
+    summary = store.summaries(now.date().isoformat())
+    weights: dict[str, float] = {}
+
+    def weight(day: str) -> float:
+        w = weights.get(day)
+        if w is None:
+            age = max(0, (now.date() - date.fromisoformat(day[:10])).days)
+            w = weights[day] = 0.5 ** (age / HALF_LIFE_DAYS)
+        return w
+
+    out: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+    for item_id, day, right, count in summary["per_item_day"]:
+        row = out[code_to_exercise.get(item_id, item_id)]
+        w = weight(day)
+        row[0] += w * right
+        row[1] += w * count
+        row[2] += count
+    for item_id, submissions, first_pass_at, last_at in summary["exercises"]:
+        # an exercise's outcome is its state: passed once = passed (as rabbit stats counts it)
+        row = out[item_id]
+        w = weight(first_pass_at or last_at)
+        row[0] += w if first_pass_at else 0.0
+        row[1] += w
+        row[2] += submissions
+    return dict(out)
+
+
+def _due(store: Store, questions, exercises, now: datetime) -> set[str]:
+    from quiz import review
+
+    review.sync(store)
+    return {item for item, _ in review.due_items(store, now)}
+
+
+def _tally(ids: set[str], answers: dict, due: set[str]) -> dict:
+    answered = [i for i in ids if i in answers]
+    right = sum(answers[i][0] for i in answered)
+    total = sum(answers[i][1] for i in answered)
+    accuracy = right / total if total else None
+    return {"items": len(ids), "answered": len(answered),
+            "accuracy": round(accuracy, 4) if accuracy is not None else None,
+            "attempts": int(sum(answers[i][2] for i in answered)), "due": len(ids & due)}
+
+
+def status(row: dict) -> str:
+    """no-items (the bank has nothing for it yet) | untouched | weak | ok."""
+    if not row["items"]:
+        return "no-items"
+    if not row["answered"]:
+        return "untouched"
+    if row["accuracy"] is not None and row["accuracy"] < WEAK_ACCURACY:
+        return "weak"
+    return "ok"
+
+
+def by_topic(store: Store, questions, exercises, syllabus, now: datetime | None = None) -> list[dict]:
+    """One row per syllabus item, in the outline's order."""
+    now = now or datetime.now(timezone.utc)
+    members = _members(questions, exercises)
+    answers = _per_item(store, questions, exercises, now)
+    due = _due(store, questions, exercises, now)
+    rows = []
+    for t in syllabus.topics.values():
+        row = {"id": t.id, "chapter": t.chapter, "section": t.section, "area": t.area, "name": t.name,
+               "section_name": t.section_name, "chapter_name": t.chapter_name, "area_name": syllabus.areas[t.area],
+               "shading": t.shading, **_tally(members.get(t.id, set()), answers, due)}
+        row["status"] = status(row)
+        rows.append(row)
+    return rows
+
+
+def by_area(store: Store, questions, exercises, syllabus, now: datetime | None = None) -> list[dict]:
+    """One row per result area (応用数学, 機械学習, 深層学習, 開発環境): an item counts once in each area
+    its ids fall under."""
+    now = now or datetime.now(timezone.utc)
+    members = _members(questions, exercises)
+    answers = _per_item(store, questions, exercises, now)
+    due = _due(store, questions, exercises, now)
+    per_area: dict[str, set[str]] = {a: set() for a in syllabus.areas}
+    for t in syllabus.topics.values():
+        per_area[t.area] |= members.get(t.id, set())
+    rows = []
+    for area, name in syllabus.areas.items():
+        row = {"area": area, "name": name, "topics": sum(1 for t in syllabus.topics.values() if t.area == area),
+               **_tally(per_area[area], answers, due)}
+        row["coverage"] = round(row["answered"] / row["items"], 4) if row["items"] else 0.0
+        rows.append(row)
+    return rows
