@@ -78,7 +78,7 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
         seen.add(item_id)
     for item_id in seen:
         sections[items[item_id][:2]]["seen"] += 1
-    from quiz.sections import names
+    from quiz.sections import names, stage_key
 
     section_names = names()
     rows = []
@@ -86,7 +86,7 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
         sec = sections[key]
         accuracy = sec["weighted_right"] / sec["weight"] if sec["weight"] else None
         rows.append({
-            "day": sec["day"], "section": sec["section"], "name": section_names.get(key),
+            "day": sec["day"], "stage": stage_key(sec["day"]), "section": sec["section"], "name": section_names.get(key),
             "items": sec["items"], "seen": sec["seen"],
             "coverage": round(sec["seen"] / sec["items"], 4) if sec["items"] else 0.0,
             "accuracy": round(accuracy, 4) if accuracy is not None else None,
@@ -102,7 +102,7 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
     return {
         "total_attempts": summary["total"],
         "sections": rows,
-        "weakest": [{"day": r["day"], "section": r["section"], "name": r["name"], "accuracy": r["accuracy"]}
+        "weakest": [{"day": r["day"], "stage": r["stage"], "section": r["section"], "name": r["name"], "accuracy": r["accuracy"]}
                     for r in weakest[:3]],
         "streak": _streak(summary["days"], today),
         "activity": activity,

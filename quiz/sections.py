@@ -27,6 +27,22 @@ def stage_key(day: int) -> str:
     return _STAGE_OF.get(day, f"day{day}")
 
 
+def parse_stage(text: str) -> int:
+    """day1-day4 (or 1-4, d3), math / 応用数学, ml / 機械学習 → the day's (or stage's) number;
+    ValueError for anything else."""
+    from quiz import session
+    from quiz.typed import nfkc
+
+    key = nfkc(text).strip().lower()
+    for stage, labels in STAGE_LABELS.items():
+        if key in (stage, labels["ja"].lower(), labels["en"].lower()):
+            return STAGES[stage]
+    try:
+        return session.parse_day(key)
+    except session.SelectionError:
+        raise ValueError(text) from None
+
+
 def stage_label(day: int, lang: str) -> str:
     """`Day3`, or `応用数学` / `Applied math` for a stage."""
     key = _STAGE_OF.get(day)

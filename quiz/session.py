@@ -42,13 +42,13 @@ def priority(record: ItemRecord | None) -> tuple:
     return (2, 0, 0.0)
 
 
-def select(questions: list[Question], day: int, section: int | None = None, count: int | None = None,
+def select(questions: list[Question], day: int | None, section: int | None = None, count: int | None = None,
            seed: int | None = None, only: set[str] | None = None,
            record: dict[str, ItemRecord] | None = None) -> list[Question]:
-    """The questions of one day (and section), at most `count` of them (None: all): unseen first,
+    """The questions of one day (None: every day; and section), at most `count` of them (None: all): unseen first,
     then weak, then the rest (`record` is the attempt log's view, Store.item_records), each group
     shuffled by `seed`. Same seed and same record, same session."""
-    pool = [q for q in questions if q.day == day and (section is None or q.section == section)]
+    pool = [q for q in questions if (day is None or q.day == day) and (section is None or q.section == section)]
     if only is not None:
         pool = [q for q in pool if q.id in only]
     rng = random.Random(seed)

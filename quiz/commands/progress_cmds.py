@@ -11,7 +11,6 @@ from typing import Optional
 import typer
 
 from quiz import completion
-from quiz.commands.common import parse_day
 from quiz.commands.common import usage as _usage
 from quiz.i18n import pick_lang, t
 
@@ -43,8 +42,10 @@ def _pct(frac: float | None) -> str:
 
 
 def cmd_stats(
-    day: Optional[str] = typer.Argument(None, help="day1-day4 (default: every day).", autocompletion=completion.days),
+    day: Optional[str] = typer.Argument(None, help="day1-day4, math or ml (default: all of them).", autocompletion=completion.days),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    by: str = typer.Option("section", "--by", help="section (default) or area: the exam's four result areas "
+                                                  "(応用数学, 機械学習, 深層学習, 開発環境)."),
     exam_date: Optional[str] = typer.Option(None, "--exam-date", help="YYYY-MM-DD, today or later; default: rabbit config exam-date."),
     lang: Optional[str] = LangOpt,
 ) -> None:
@@ -54,8 +55,13 @@ def cmd_stats(
     from quiz.store import Store
 
     lang = pick_lang(lang)
-    d = parse_day(day, lang) if day is not None else None
+    d = _parse_stage(day, lang) if day is not None else None
+    if by not in ("section", "area"):
+        _usage(t("bad_by", lang, got=by))
     store = Store()
+    if by == "area":
+        _stats_by_area(store, bank.load(), load_all(), lang, json_out)
+        return
     when = _parse_exam_date(exam_date, lang, "--exam-date") if exam_date else None
     if when is None:
         saved = store.get_config("exam_date")
@@ -67,12 +73,45 @@ def cmd_stats(
     _render_stats(stats, lang, d)
 
 
+def _parse_stage(text: str, lang: str) -> int:
+    from quiz.sections import parse_stage
+
+    try:
+        return parse_stage(text)
+    except ValueError:
+        _usage(t("bad_stage", lang, what="DAY", got=text))
+
+
+def _stats_by_area(store, questions, exercises, lang: str, json_out: bool) -> None:
+    """rabbit stats --by area: coverage and accuracy per result area of the exam."""
+    from quiz import syllabus, topics
+
+    rows = topics.by_area(store, questions, exercises, syllabus.load())
+    if json_out:
+        print(json.dumps({"by": "area", "areas": rows}, ensure_ascii=False, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from quiz.i18n import text
+
+    console = Console(highlight=False)
+    table = Table()
+    for c in (t("area", lang), t("area_topics", lang), t("coverage", lang), t("accuracy", lang), t("syl_due", lang)):
+        table.add_column(c)
+    for r in rows:
+        table.add_row(text(r["name"], lang), str(r["topics"]), f"{_bar(r['coverage'])} {r['answered']}/{r['items']}",
+                      f"{_bar(r['accuracy'])} {_pct(r['accuracy'])}", str(r["due"]))
+    console.print(table)
+    console.print(t("area_note", lang), style="dim")
+
+
 def _render_stats(stats: dict, lang: str, day: int | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
     from quiz.progress import ACTIVITY_DAYS, sparkline
-    from quiz.sections import section_label
+    from quiz.sections import section_label, stage_key
 
     console = Console(highlight=False)
     if not stats["total_attempts"]:
@@ -104,7 +143,7 @@ def _render_stats(stats: dict, lang: str, day: int | None) -> None:
         weakest = ", ".join(f"{section_label(w['day'], w['section'], lang)} ({_pct(w['accuracy'])})" for w in stats["weakest"])
         console.print(f"{t('weakest', lang)} [red]{weakest}[/]")
         w = stats["weakest"][0]
-        console.print(t("try", lang, cmd=f"rabbit quiz day{w['day']} --section {w['section']}"), style="dim")
+        console.print(t("try", lang, cmd=f"rabbit quiz {stage_key(w['day'])} --section {w['section']}"), style="dim")
     if stats["changed_items"]:
         ids = ", ".join(stats["changed_items"][:5]) + ("…" if len(stats["changed_items"]) > 5 else "")
         console.print(t("changed_items", lang, n=len(stats["changed_items"]), ids=ids), style="yellow")

@@ -26,9 +26,9 @@ MESSAGES = {
     "asked": {"ja": "出題", "en": "Asked"},
     "right": {"ja": "正解", "en": "Correct"},
     "rate": {"ja": "正答率", "en": "Rate"},
-    "replay": {"ja": "この回の再現 (記録が同じなら同じ問題・同じ順): rabbit quiz day{day}{opts} --seed {seed}", "en": "To replay this session (same record, same questions and order): rabbit quiz day{day}{opts} --seed {seed}"},
-    "missed_next": {"ja": "間違えた問題だけ復習: rabbit quiz day{day} --missed", "en": "Retry what you missed: rabbit quiz day{day} --missed"},
+    "replay": {"ja": "この回の再現 (記録が同じなら同じ問題・同じ順): rabbit quiz {target}{opts} --seed {seed}", "en": "To replay this session (same record, same questions and order): rabbit quiz {target}{opts} --seed {seed}"},
+    "missed_next": {"ja": "間違えた問題だけ復習: rabbit quiz {target} --missed", "en": "Retry what you missed: rabbit quiz {target} --missed"},
     "none_found": {"ja": "Day{day}{sec} の問題はありません。セクションは次のとおりです: {sections}", "en": "no questions for Day{day}{sec}. Sections with questions: {sections}"},
-    "none_missed": {"ja": "Day{day} で間違えたままの問題はありません。", "en": "Nothing missed in Day{day}."},
+    "none_missed": {"ja": "{where} で間違えたままの問題はありません。", "en": "Nothing missed in {where}."},
     "prompt": {"ja": "回答> ", "en": "answer> "},
 }
