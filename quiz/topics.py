@@ -4,6 +4,7 @@ bank items it has, how many the learner has answered, recent accuracy, what is d
 Computed from the same folded summaries as rabbit stats (quiz.progress), weighted the same way
 (an answer two weeks old weighs half as much). A question or exercise counts under every id it
 names; a code item is its exercise's question and counts as the exercise. No printing here.
+`store` may be None (a learner with no database yet): nothing answered, and no sqlite3 imported.
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timezone
 
-from quiz.progress import HALF_LIFE_DAYS, fold
-from quiz.session import WEAK_ACCURACY
-from quiz.store import Store
 
 
 def _members(questions, exercises) -> dict[str, set[str]]:
@@ -29,8 +27,12 @@ def _members(questions, exercises) -> dict[str, set[str]]:
     return out
 
 
-def _per_item(store: Store, questions, exercises, now: datetime) -> dict[str, list[float]]:
+def _per_item(store, questions, exercises, now: datetime) -> dict[str, list[float]]:
     """item id -> [weighted right, weight, attempts], for every item the learner has answered."""
+    if store is None:
+        return {}
+    from quiz.progress import HALF_LIFE_DAYS, fold
+
     code_to_exercise = {q.id: exercises[q.exercise].id for q in questions if q.type == "code" and q.exercise in exercises}
     fold(store)
     summary = store.summaries(now.date().isoformat())
@@ -60,10 +62,14 @@ def _per_item(store: Store, questions, exercises, now: datetime) -> dict[str, li
     return dict(out)
 
 
-def _due(store: Store, questions, exercises, now: datetime) -> set[str]:
+def _due(store, now: datetime) -> set[str]:
+    if store is None:
+        return set()
     from quiz import review
+    from quiz.store import REVIEW_MARK
 
-    review.sync(store)
+    if store.folded_up_to(REVIEW_MARK) < store.last_attempt_id():  # a write only when there is news
+        review.sync(store)
     return {item for item, _ in review.due_items(store, now)}
 
 
@@ -79,6 +85,8 @@ def _tally(ids: set[str], answers: dict, due: set[str]) -> dict:
 
 def status(row: dict) -> str:
     """no-items (the bank has nothing for it yet) | untouched | weak | ok."""
+    from quiz.session import WEAK_ACCURACY
+
     if not row["items"]:
         return "no-items"
     if not row["answered"]:
@@ -88,12 +96,12 @@ def status(row: dict) -> str:
     return "ok"
 
 
-def by_topic(store: Store, questions, exercises, syllabus, now: datetime | None = None) -> list[dict]:
+def by_topic(store, questions, exercises, syllabus, now: datetime | None = None) -> list[dict]:
     """One row per syllabus item, in the outline's order."""
     now = now or datetime.now(timezone.utc)
     members = _members(questions, exercises)
     answers = _per_item(store, questions, exercises, now)
-    due = _due(store, questions, exercises, now)
+    due = _due(store, now)
     rows = []
     for t in syllabus.topics.values():
         row = {"id": t.id, "chapter": t.chapter, "section": t.section, "area": t.area, "name": t.name,
@@ -104,13 +112,13 @@ def by_topic(store: Store, questions, exercises, syllabus, now: datetime | None 
     return rows
 
 
-def by_area(store: Store, questions, exercises, syllabus, now: datetime | None = None) -> list[dict]:
+def by_area(store, questions, exercises, syllabus, now: datetime | None = None) -> list[dict]:
     """One row per result area (応用数学, 機械学習, 深層学習, 開発環境): an item counts once in each area
     its ids fall under."""
     now = now or datetime.now(timezone.utc)
     members = _members(questions, exercises)
     answers = _per_item(store, questions, exercises, now)
-    due = _due(store, questions, exercises, now)
+    due = _due(store, now)
     per_area: dict[str, set[str]] = {a: set() for a in syllabus.areas}
     for t in syllabus.topics.values():
         per_area[t.area] |= members.get(t.id, set())

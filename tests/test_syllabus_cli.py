@@ -84,6 +84,12 @@ def test_syllabus_area_filter_and_its_error():
     assert bad.returncode == 2 and "math, ml, dl, dev" in bad.stderr and "Traceback" not in bad.stderr
 
 
+def test_looking_at_the_map_creates_no_database(rabbit_home):
+    assert rabbit("syllabus", "--json").returncode == 0
+    assert rabbit("syllabus").returncode == 0
+    assert not (rabbit_home / "rabbit.db").exists()
+
+
 def test_syllabus_json_does_not_import_numpy():
     code = ("import sys, runpy; sys.argv = ['rabbit', 'syllabus', '--json']\n"
             "try:\n    runpy.run_module('quiz', run_name='__main__')\nexcept SystemExit:\n    pass\n"
