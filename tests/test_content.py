@@ -30,7 +30,7 @@ def test_a_code_choice_item_for_every_exercise():
 
 
 def test_every_day_has_questions():
-    assert {q.day for q in questions()} == {1, 2, 3, 4}
+    assert {1, 2, 3, 4} <= {q.day for q in questions()}  # and the stages math/ml (quiz.sections.STAGES)
 
 
 def test_confirmation_tests_have_the_domain_answers():

@@ -104,7 +104,7 @@ def test_without_the_kind_its_type_is_refused_naming_the_known_ones(tmp_path):
 
 
 def test_every_builtin_kind_is_in_the_table_and_labels_both_languages():
-    assert kinds.names() == ("choice", "multi", "numeric", "text", "expr", "describe", "code")
+    assert kinds.names() == ("choice", "multi", "numeric", "text", "expr", "describe", "code", "generated")
     for name in kinds.names():
         kind = kinds.get(name)
         assert kind.name == name and set(kind.label) == {"ja", "en"}

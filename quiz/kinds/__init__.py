@@ -12,7 +12,7 @@ import importlib
 from quiz.kinds.base import Kind, Spec, Validation  # noqa: F401  (the interface a kind implements)
 
 # written order: the order of `expected one of ...` in a bank error
-_BUILTIN = {name: f"quiz.kinds.{name}" for name in ("choice", "multi", "numeric", "text", "expr", "describe", "code")}
+_BUILTIN = {name: f"quiz.kinds.{name}" for name in ("choice", "multi", "numeric", "text", "expr", "describe", "code", "generated")}
 _LOADED: dict[str, Kind] = {}
 _EXTRA: dict[str, Kind] = {}
 
@@ -69,4 +69,6 @@ def right_answer(question, exercises: dict, seed: int | None) -> list[str]:
     def shown(original: int, n: int) -> str:
         return str(shown_number(option_order(seed, question.id, n, question.shuffle), original))
 
-    return of(question).right_answer(question, shown, exercises)
+    kind = of(question)
+    question = kind.serve(question, seed, 0)  # a generated item: the variant its first serving draws
+    return kind.right_answer(question, shown, exercises)

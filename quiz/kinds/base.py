@@ -88,3 +88,16 @@ class Kind:
     def options(self, q, exercise=None) -> list[dict]:
         """The numbered options as written, {ja, en} each."""
         return list(q.spec.options)
+
+    def serve(self, q, run_seed: int | None, round_: int):
+        """The item as asked at its `round_`-th serving in a run seeded `run_seed` (a generated
+        item draws its variant here); most kinds ask the item as written."""
+        return q
+
+    def mistake(self, q, answer: str):
+        """A named mistake (with `.feedback`, {ja, en}) that the recorded `answer` made, or None."""
+        return None
+
+    def recorded(self, q, judgement) -> dict:
+        """What the attempt's detail keeps beyond the answer (a generated item: its variant)."""
+        return {}
