@@ -65,10 +65,11 @@ class Turn:
     options: list  # the numbered options as written ({ja, en} each)
     order: tuple  # the written option numbers in the order shown (empty: no options)
     started: float = 0.0
+    instance: object = None  # the item as asked, when its kind draws a variant (quiz.kinds.generated)
 
     @property
     def question(self):
-        return self.served.question
+        return self.instance if self.instance is not None else self.served.question
 
     def shown_options(self) -> list[tuple[int, dict]]:
         """(shown number, option) in the order shown."""
@@ -91,9 +92,12 @@ class Turn:
                         self.order).strip()
 
     def misconception(self, answer: str):
-        """For a code item answered wrongly: the exercise's misconception for the picked line, if any."""
+        """For a wrong answer: the exercise's misconception for a code item's picked line, or the
+        named mistake the answer made (a generated item), if any; `.feedback` is {ja, en}."""
         ex = self.exercise
-        if ex is None or not answer.isdigit() or not 1 <= int(answer) <= len(ex.options):
+        if ex is None:
+            return self.kind.mistake(self.question, answer)
+        if not answer.isdigit() or not 1 <= int(answer) <= len(ex.options):
             return None
         from quiz.grading import match_misconception
 
@@ -149,15 +153,16 @@ class Session:
             return None
         item = self.queue[self._pos]
         self._pos += 1
-        q = item.question
-        kind = kinds.of(q)
+        kind = kinds.of(item.question)
+        rnd = self._rounds[item.record_id] = self._rounds.get(item.record_id, -1) + 1
+        q = kind.serve(item.question, self.seed, rnd)  # a generated item: a fresh variant at every serving
         ex = kind.exercise(q, self.exercises)
         options = kind.options(q, ex)
         order: tuple[int, ...] = ()
         if options:  # shown in a new order at every attempt; judged and recorded by the original number
-            rnd = self._rounds[item.record_id] = self._rounds.get(item.record_id, -1) + 1
             order = session.option_order(self.seed, q.id, len(options), q.shuffle and self.seed is not None, rnd)
-        return Turn(item, self._pos, len(self.queue), kind, ex, options, order, started=self.clock())
+        return Turn(item, self._pos, len(self.queue), kind, ex, options, order, started=self.clock(),
+                    instance=q if q is not item.question else None)
 
     def judge(self, turn: Turn, line: str) -> answers.Judgement:
         """The judgement of one line; `invalid` ones are asked again and count nothing."""
@@ -178,6 +183,7 @@ class Session:
             detail.update(order=list(turn.order))
         if j.passed:
             detail.update(dont_know=True)
+        detail.update(turn.kind.recorded(q, j))
         record_hash = q.content_hash if item.kind == "question" else (ex.content_hash if ex else q.content_hash)
         self.store.record(Attempt(
             item_id=item.record_id, kind=item.kind, correct=correct, answer=j.answer,

@@ -34,8 +34,8 @@ def windows(H, P, eff, S) -> int:
 def layers(v):
     out = []
     for part in v["layers"].split(", "):
-        k, s = part.split("/s")
-        out.append((int(k.split("×")[0]), int(s)))
+        k, s = part.split("/")
+        out.append((int(k), int(s)))
     return out
 
 

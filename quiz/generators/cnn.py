@@ -55,7 +55,7 @@ def receptive_field(r):
         parts.append(f"({k}−1)×{jump}")
         jump *= s
     values = {"L": len(layers),
-              "layers": ", ".join(f"{k}×{k}/s{s}" for k, s in layers),
+              "layers": ", ".join(f"{k}/{s}" for k, s in layers),
               "terms": " + ".join(parts)}
     return (values, rf,
             {"ignored_strides": 1 + sum(k - 1 for k, _ in layers),
