@@ -254,3 +254,23 @@ def test_serving_a_generated_item_imports_no_numpy():
             "print('numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=dict(os.environ))
     assert out.stdout.strip() == "False"
+
+
+def test_a_recorded_variant_is_shown_again_with_its_numbers(rabbit_home, capsys):
+    from quiz import session
+    from quiz.commands.quiz_view import replay
+
+    items = session.select(bank.load(), 4, 1, None, 3, None, None)
+    out = cli("quiz", "day4", "--section", "1", "--count", "all", "--seed", "3", "--lang", "en", stdin="?\n" * 20)
+    assert out.returncode == 1
+    by_id = {q.id: q for q in shipped()}
+    rows = generated_rows()
+    assert {r[0] for r in rows} == {q.id for q in items if q.type == "generated"}
+    for item_id, _, _, detail in rows:
+        capsys.readouterr()
+        replay(by_id[item_id], detail["variant"], "en")
+        shown = capsys.readouterr().out
+        served = GEN.instance(by_id[item_id], detail["variant"])
+        assert served.prompt["en"] in shown and served.prompt["en"] in out.stdout
+        assert served.explanation["en"] in shown and served.explanation["en"] in out.stdout
+        assert f"Answer: {kinds.key_text(served, 'en')}" in shown

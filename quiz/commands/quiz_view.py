@@ -157,3 +157,20 @@ class TerminalView:
 
     def stopped(self) -> None:
         self.console.print()
+
+
+def replay(question, variant: int, lang: str) -> None:
+    """Show variant `variant` of a generated item again, as it was asked (its numbers and options)
+    with its key and its worked explanation: what an attempt's recorded `variant` brings back."""
+    from quiz import kinds, practice
+
+    kind = kinds.of(question)
+    q = kind.instance(question, variant)
+    options = kind.options(q)
+    turn = practice.Turn(practice.Served(question), 1, 1, kind, None, options, tuple(range(1, len(options) + 1)),
+                         instance=q)
+    view = TerminalView(lang)
+    view.hinted = True  # no "type ? if you don't know": nothing is asked
+    view.card(turn)
+    view.say(t("key_is", lang, key=turn.key(lang)))
+    view.say(turn.explanation(lang), f"[dim]{t('explanation', lang)}:[/] ")
