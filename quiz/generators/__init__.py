@@ -75,15 +75,15 @@ def names() -> tuple[str, ...]:
 
 def show(v, digits: int | None = None) -> str:
     """A number as the learner reads it: whole numbers plainly, others to `digits` places (or
-    up to four, trailing zeros dropped)."""
+    up to four, trailing zeros dropped; four significant digits below 0.1)."""
     if isinstance(v, bool):
         return str(v)
     if digits is not None:
         return str(int(round(v))) if digits == 0 else f"{v:.{digits}f}"
     if isinstance(v, int) or float(v).is_integer():
         return str(int(v))
-    if abs(v) < 1e-3:
-        return f"{v:.3g}"
+    if abs(v) < 0.1:  # small values keep four significant digits (Adam's 1 − β2^t = 0.001999)
+        return f"{v:.4g}"
     return f"{v:.4f}".rstrip("0").rstrip(".")
 
 

@@ -77,7 +77,7 @@ def _attention_values(q, ks, vs, s, scaled, a):
     values = {"q": f"({q[0]}, {q[1]})", "d": 2}
     for i in range(3):
         values.update({f"k{i + 1}": f"({ks[i][0]}, {ks[i][1]})", f"v{i + 1}": f"({vs[i][0]}, {vs[i][1]})",
-                       f"s{i + 1}": s[i], f"scaled{i + 1}": scaled[i], f"a{i + 1}": a[i]})
+                       f"v{i + 1}x": vs[i][0], f"s{i + 1}": s[i], f"scaled{i + 1}": scaled[i], f"a{i + 1}": a[i]})
     return values
 
 

@@ -47,7 +47,9 @@ def rmsprop_step(r):
 def adam_step(r):
     w, g, lr = _w_g_lr(r)
     b1, b2, t = 0.9, 0.999, r.choice((2, 3))
-    m, v = r.choice((-1, 1)) * r.randint(1, 10) / 10, r.randint(1, 10) / 100
+    # m and v as the earlier steps would leave them: (1 − β^(t−1)) times a past gradient's size
+    m = round((1 - b1 ** (t - 1)) * r.choice((-1, 1)) * r.randint(1, 20) / 10, 4)
+    v = round((1 - b2 ** (t - 1)) * r.randint(1, 40) / 10, 6)
     m_new, v_new = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
     m_hat, v_hat = m_new / (1 - b1 ** t), v_new / (1 - b2 ** t)
     return ({"w": w, "g": g, "lr": lr, "b1": b1, "b2": b2, "t": t, "m": m, "v": v, "m_new": m_new, "v_new": v_new,

@@ -47,7 +47,7 @@ def discounted_return(r):
     gamma = r.choice((0.9, 0.8, 0.5))
     n = len(rewards)
     return ({"rewards": ", ".join(str(x) for x in rewards), "gamma": gamma, "n": n,
-             "terms": " + ".join(f"{gamma:g}^{k}×{x}" for k, x in enumerate(rewards))},
+             "terms": " + ".join(f"{gamma:g}^{k}×({x})" if x < 0 else f"{gamma:g}^{k}×{x}" for k, x in enumerate(rewards))},
             sum(gamma ** k * x for k, x in enumerate(rewards)),
             {"undiscounted": float(sum(rewards)), "discounted_first_reward": sum(gamma ** (k + 1) * x for k, x in enumerate(rewards)),
              "discounted_from_the_end": sum(gamma ** (n - 1 - k) * x for k, x in enumerate(rewards))})
