@@ -274,3 +274,17 @@ def test_a_recorded_variant_is_shown_again_with_its_numbers(rabbit_home, capsys)
         assert served.prompt["en"] in shown and served.prompt["en"] in out.stdout
         assert served.explanation["en"] in shown and served.explanation["en"] in out.stdout
         assert f"Answer: {kinds.key_text(served, 'en')}" in shown
+
+
+def test_mastery_from_the_log_after_three_fresh_variants_right_in_a_row(rabbit_home):
+    from quiz.kinds.generated import mastered_in
+
+    q = next(q for q in shipped() if q.id == "gen.affine-params")
+    for seed in (1, 2, 3, 4):  # wrong, then three runs of fresh variants answered right
+        lines = "?\n" if seed == 1 else "\n".join(kinds.right_answer(q, {}, seed)) + "\n"
+        core = practice.Session([practice.Served(q)], Store(), {}, seed, practice.PRACTICE)
+        core.play(Script(lines.splitlines()))
+        assert mastered_in(Store().attempts(q.id)) == (seed == 4)
+    core = practice.Session([practice.Served(q)], Store(), {}, 5, practice.PRACTICE)
+    core.play(Script(["?"]))
+    assert not mastered_in(Store().attempts(q.id))

@@ -211,4 +211,19 @@ def mastered(attempts) -> bool:
     return len(last) == 3 and all(ok for ok, _ in last) and len({seed for _, seed in last}) == 3
 
 
+def mastered_in(rows) -> bool:
+    """`mastered` over an item's attempt rows as the store keeps them (oldest first; `detail` JSON
+    with `variant`). A cram answer counts like any other; a row without a variant (answered
+    before the item was generated) is not a fresh variant."""
+    import json
+
+    seq = []
+    for row in rows:
+        detail = row.get("detail")
+        detail = json.loads(detail) if isinstance(detail, str) else (detail or {})
+        seq.append((bool(row.get("correct")) and not detail.get("dont_know"), detail.get("variant")))
+    last = seq[-3:]
+    return all(v is not None for _, v in last) and mastered(last)
+
+
 KIND = Generated()
