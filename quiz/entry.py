@@ -28,6 +28,17 @@ def _reader_gone() -> None:
     sys.exit(SIGPIPE_CODE)
 
 
+def _exit_now(code: int) -> None:
+    """The submission is recorded (committed) and its verdict printed: end without the
+    interpreter's teardown, which only frees memory (about 25 ms, an eighth of a warm submit).
+    A flush that finds the reader gone raises BrokenPipeError, handled in main as usual."""
+    import os
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def _main() -> None:
     if sys.argv[1:2] == ["submit"]:
         from quiz.problems import BankError
@@ -43,8 +54,7 @@ def _main() -> None:
             print(file=sys.stderr)
             sys.exit(130)
         if code is not None:
-            sys.stdout.flush()
-            sys.exit(code)
+            _exit_now(code)
     from quiz.cli import main as cli_main
 
     cli_main()

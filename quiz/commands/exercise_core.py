@@ -172,7 +172,7 @@ def submit(name: str, file: Path | None = None, answer: str | None = None, json_
             _usage(f"{path}: {e}")
         given = None
     try:
-        verdict = grading.grade(ex, source, answer=given)
+        verdict = grading.grade(ex, source, answer=given, meanwhile=_import_store)
     except OSError as e:  # no temporary directory, no processes left...: the machine, not the learner
         _usage(f"could not start the grading box ({e.strerror or e}). "
                "The disk may be full or the temporary directory unusable; nothing was recorded.")
@@ -193,6 +193,11 @@ def submit(name: str, file: Path | None = None, answer: str | None = None, json_
             say(t("not_recorded", lang), "dim")
     refill_pool(ex)
     return 0 if verdict.passed else 1
+
+
+def _import_store() -> None:
+    """The attempt log's modules, imported while the box runs (see grading.grade)."""
+    import quiz.store  # noqa: F401
 
 
 def refill_pool(ex) -> None:

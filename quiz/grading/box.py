@@ -27,8 +27,7 @@ from functools import cache
 from pathlib import Path
 
 from quiz import home
-from quiz.grading import cold, launch, libc
-from quiz.grading.collect import kill_group
+from quiz.grading import launch, libc
 from quiz.grading.frames import parse_head, recv_exact, send_frame
 from quiz.grading.limits import BoxRun, Limits
 from quiz.grading.reply import BoxError, Unisolated, box_run, read_header
@@ -38,30 +37,37 @@ __all__ = ["BoxError", "BoxRun", "Limits", "Unisolated", "run"]
 WORKER_ENV = "RABBIT_WORKER"  # "off" disables the warm worker
 
 
-def run(payload, limits: Limits = Limits(), worker: str | None = None) -> BoxRun:
+def run(payload, limits: Limits = Limits(), worker: str | None = None, meanwhile=None) -> BoxRun:
     """Run the harness on `payload` (bytes, or a callable returning them) and collect the result.
 
     `worker`: the socket of a private worker (rabbit grade). Otherwise the learner's warm worker
     is used when one is listening; else a one-shot worker runs it cold (and, unless disabled, a
-    warm worker is started in the background for next time).
+    warm worker is started in the background for next time). `meanwhile`: called once while a
+    warm worker runs the box (the caller's imports for afterwards overlap the box's work).
     """
     _non_dumpable()
     if os.name != "posix":
-        return cold.run_direct(payload, limits)
+        return _cold().run_direct(payload, limits)
     if worker is not None:
         data = payload() if callable(payload) else payload
-        warm = _run_warm(worker, data, limits)
-        return _noted(warm if warm is not None else cold.run_cold(data, limits))
+        warm = _run_warm(worker, data, limits, meanwhile)
+        return _noted(warm if warm is not None else _cold().run_cold(data, limits))
     if _worker_enabled():
         path = socket_path()
         if path is not None:
             data = payload() if callable(payload) else payload
-            warm = _run_warm(path, data, limits)
+            warm = _run_warm(path, data, limits, meanwhile)
             if warm is not None:
                 return _noted(warm)
             _start_worker(path)
-            return _noted(cold.run_cold(data, limits))
-    return _noted(cold.run_cold(payload, limits))
+            return _noted(_cold().run_cold(data, limits))
+    return _noted(_cold().run_cold(payload, limits))
+
+
+def _cold():
+    from quiz.grading import cold  # the cold path's modules, only when it is taken
+
+    return cold
 
 
 @cache
@@ -90,7 +96,7 @@ def _address(path: str) -> str:
     return "\0" + path[1:] if path.startswith("@") else path
 
 
-def _request(path: str, header: dict, body: bytes, timeout: float, max_body: int):
+def _request(path: str, header: dict, body: bytes, timeout: float, max_body: int, meanwhile=None):
     if not path.startswith("@") and not os.path.exists(path):
         return None
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -99,6 +105,8 @@ def _request(path: str, header: dict, body: bytes, timeout: float, max_body: int
         conn.connect(_address(path))
         conn.settimeout(timeout)
         send_frame(conn, header, body)
+        if meanwhile is not None:
+            meanwhile()
         hlen, blen = parse_head(recv_exact(conn, 8), max_body)
         head = read_header(recv_exact(conn, hlen))
         return head, recv_exact(conn, blen)
@@ -108,8 +116,9 @@ def _request(path: str, header: dict, body: bytes, timeout: float, max_body: int
         conn.close()
 
 
-def _run_warm(path: str, payload: bytes, limits: Limits) -> BoxRun | None:
-    reply = _request(path, {"limits": asdict(limits)}, payload, limits.wall_seconds + 5, limits.result_bytes + 1024)
+def _run_warm(path: str, payload: bytes, limits: Limits, meanwhile=None) -> BoxRun | None:
+    reply = _request(path, {"limits": asdict(limits)}, payload, limits.wall_seconds + 5, limits.result_bytes + 1024,
+                     meanwhile)
     if reply is None:
         return None  # the caller runs cold
     return box_run(*reply)
@@ -204,6 +213,8 @@ def private_worker(jobs: int, unisolated_ok: bool = True):
             raise Unisolated(str(ready.get("isolation", "")).partition(": ")[2] or "?")
         yield path if ready is not None else None
     finally:
+        from quiz.grading.collect import kill_group
+
         kill_group(proc)
         proc.wait()
         if scratch is not None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import platform
 import sys
 from functools import cache
 
@@ -78,7 +77,7 @@ def _key() -> bytes:
 
 def _keyring_key() -> bytes | None:
     """This user's key in the user keyring, made on first use; None without a keyring."""
-    if not sys.platform.startswith("linux") or platform.machine() not in _CALLS:
+    if not sys.platform.startswith("linux") or os.uname().machine not in _CALLS:
         return None
     import ctypes
 
@@ -87,7 +86,7 @@ def _keyring_key() -> bytes | None:
     except OSError:
         return None
     libc.syscall.restype = ctypes.c_long
-    add_key, keyctl = _CALLS[platform.machine()]
+    add_key, keyctl = _CALLS[os.uname().machine]  # platform.machine(), without importing platform (4 ms)
     name = b"rabbit-case-cache"
     ring = ctypes.c_long(KEY_SPEC_USER_KEYRING)
 

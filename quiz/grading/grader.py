@@ -9,20 +9,26 @@ from __future__ import annotations
 from quiz.exercises import Exercise
 from quiz.grading import box, casecache, freshcases
 from quiz.grading.blanks import extract_answer, unfilled_blanks
-from quiz.grading.compare import compare, compare_hidden
 from quiz.grading.ime import find as find_stray
-from quiz.grading.misconceptions import name_misconception
-from quiz.grading.result import read_result
 from quiz.grading.verdict import CaseReason, CaseResult, Reason, Verdict
 
 
+def _afterwards(then=None) -> None:
+    """What reading the reply needs, imported while the box runs (box.run's `meanwhile`), then
+    the caller's own `then` (say, the attempt log's modules)."""
+    from quiz.grading import compare, misconceptions, result  # noqa: F401
+
+    if then is not None:
+        then()
+
+
 def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limits = box.Limits(),
-          worker: str | None = None, fresh: casecache.Bundle | None = None) -> Verdict:
+          worker: str | None = None, fresh: casecache.Bundle | None = None, meanwhile=None) -> Verdict:
     """Grade `source` (a whole file) for exercise `ex`. `answer` is the blank's text when known.
 
     The public cases and fresh ones: `fresh` (rabbit grade draws them up front; replay() rebuilds
     recorded ones), else the pool's next bundle. `worker`: the socket of a private worker to run
-    the box in (rabbit grade).
+    the box in (rabbit grade). `meanwhile`: called while the box runs, when it can be (box.run).
     """
     if answer is None:
         answer = extract_answer(ex, source)
@@ -39,6 +45,8 @@ def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limi
         verdict.reason = Reason.LOAD
         verdict.error = first_error
         verdict.stray = stray
+        from quiz.grading.misconceptions import name_misconception
+
         name_misconception(verdict, ex, [])
         return verdict
 
@@ -54,7 +62,11 @@ def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limi
         frames = b"".join(len(f).to_bytes(8, "little") + f for f in (public.inputs, new.inputs))
         return b"RBT2" + len(encoded).to_bytes(8, "little") + encoded + frames
 
-    run = box.run(make_payload, limits, worker=worker)
+    run = box.run(make_payload, limits, worker=worker, meanwhile=lambda: _afterwards(meanwhile))
+    from quiz.grading.compare import compare, compare_hidden
+    from quiz.grading.misconceptions import name_misconception
+    from quiz.grading.result import read_result
+
     public, new = prepared["public"], prepared["fresh"]
     names = public.case_names + new.case_names
     expected = public.expected + new.expected

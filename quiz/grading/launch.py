@@ -19,7 +19,7 @@ HARNESS_PATH = _HERE / "harness.py"  # sent as a path; the worker reads it befor
 WORKER_PATH = _HERE / "worker.py"  # sent as source on the command line: it runs as __main__
 # the modules the worker program loads by path, dependencies first (sent in its spec)
 MODULES = ("libc", "frames", "limits", "collect", "seccomp", "reaper", "newroot", "namespaces", "observe",
-           "supervisor")
+           "supervisor", "acceptor")
 ISOLATION_ENV = "RABBIT_ISOLATION"  # "off" runs boxes with resource limits only
 
 

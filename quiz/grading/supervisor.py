@@ -48,10 +48,12 @@ class ForkedChild:
         import subprocess
 
         end = None if timeout is None else time.monotonic() + timeout
+        pause = 0.0002  # the box has usually closed its pipes and is exiting: look again soon
         while self._reap(os.WNOHANG) is None:
             if end is not None and time.monotonic() > end:
                 raise subprocess.TimeoutExpired("box", timeout)
-            time.sleep(0.002)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.005)
         return self.returncode
 
 

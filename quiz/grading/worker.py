@@ -9,8 +9,8 @@ the learner's, or a private one with several acceptors for `rabbit grade`), `onc
 submission over stdin/stdout: the cold path) and `probe` (what a box sees, for `rabbit doctor`).
 
 No box inherits another submission: each is forked from a process that has never held a
-request, a result or case data (the acceptor forks S per connection, S forks the box and only
-then reads the request: see supervisor.py).
+request, a result or case data (the acceptor forks S, S forks the box and only then accepts
+the next connection and reads its request: see supervisor.py).
 """
 
 from __future__ import annotations
@@ -20,14 +20,10 @@ import os
 import socket
 import struct
 import sys
-import time
-from dataclasses import asdict
 
 if __package__:  # imported in the rabbit process (tests, tools): the same modules, by import
-    from quiz.grading import frames, libc, limits, namespaces, observe, reaper, supervisor
+    from quiz.grading import acceptor, frames, libc, limits, namespaces, observe, reaper, supervisor
 
-IDLE_SECONDS = 600  # an idle worker exits by itself
-MAX_REQUEST = 80 * 1024**2
 
 
 # -- the worker program ---------------------------------------------------------------------------
@@ -36,6 +32,7 @@ def _warm_up() -> None:
     import io
     import linecache  # noqa: F401
     import resource  # noqa: F401
+    import subprocess  # noqa: F401  (each box's supervisor waits with it: 3 ms a box if imported there)
     import tempfile  # noqa: F401  (each box's supervisor needs it: 9 ms a box if imported there)
     import traceback  # noqa: F401
 
@@ -71,7 +68,7 @@ def main(mode: str, spec: dict, path: str | None = None) -> None:
         run = supervisor.run_forked(harness_main, _read_once, status)  # the request is read after the fork
         reaper.kill_descendants(status.active)
         if run is not None:
-            frames.write_all_fd(1, _response(run))
+            frames.write_all_fd(1, acceptor.response(run))
     elif mode == "probe":
         _probe(spec, status)
     else:
@@ -79,14 +76,8 @@ def main(mode: str, spec: dict, path: str | None = None) -> None:
 
 
 def _read_once():
-    header, payload = frames.recv_frame_fd(0, MAX_REQUEST)
+    header, payload = frames.recv_frame_fd(0, acceptor.MAX_REQUEST)
     return limits.Limits(**header["limits"]), payload
-
-
-def _response(run: limits.BoxRun) -> bytes:
-    meta = asdict(run)
-    meta["result"] = run.result is not None
-    return frames.frame(meta, run.result or b"")
 
 
 def _probe(spec: dict, status) -> None:
@@ -136,7 +127,7 @@ def serve(listening, harness_main, status, acceptors: int = 1) -> None:
     sock, run_fd, name, inode = listening
     try:
         if acceptors <= 1:
-            _accept_loop(sock, run_fd, name, inode, harness_main, status, acceptors)
+            acceptor.accept_loop(sock, run_fd, name, inode, harness_main, status, acceptors)
             return
         kids = set()
         for _ in range(acceptors):  # pre-forked after the warm-up: all share numpy's pages
@@ -145,7 +136,7 @@ def serve(listening, harness_main, status, acceptors: int = 1) -> None:
             if pid == 0:
                 try:
                     libc.die_with_parent(parent)
-                    _accept_loop(sock, run_fd, name, inode, harness_main, status, acceptors)
+                    acceptor.accept_loop(sock, run_fd, name, inode, harness_main, status, acceptors)
                 finally:
                     os._exit(0)
             kids.add(pid)
@@ -162,97 +153,6 @@ def serve(listening, harness_main, status, acceptors: int = 1) -> None:
         except OSError:
             pass
         sock.close()
-
-
-STOP_CODE = 3  # S tells its acceptor that a client asked the worker to stop
-
-
-def _accept_loop(sock, run_fd: int, name: str, inode: int, harness_main, status, acceptors: int) -> None:
-    """A: accepts connections and nothing else. It never reads a byte of any request: for each
-    connection it forks S, which forks the box before it reads the request (see _serve_one)."""
-    sock.settimeout(0.5)
-    me = os.getuid()
-    last = time.monotonic()
-    while True:
-        try:
-            conn, _ = sock.accept()
-        except socket.timeout:
-            # exit when idle, or when the socket was removed (rabbit home deleted, or replaced)
-            try:
-                gone = run_fd is not None and os.stat(name, dir_fd=run_fd).st_ino != inode
-            except OSError:
-                gone = True
-            if gone or time.monotonic() - last > IDLE_SECONDS:
-                return
-            continue
-        except OSError:
-            continue
-        last = time.monotonic()
-        with conn:
-            try:
-                cred = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-                if struct.unpack("3i", cred)[1] != me:
-                    continue  # only the same user may submit
-                parent = os.getpid()
-                pid = os.fork()
-            except OSError:
-                continue
-            if pid == 0:  # S
-                code = 0
-                try:
-                    sock.close()
-                    libc.die_with_parent(parent)
-                    code = _serve_one(conn, harness_main, status, acceptors)
-                except BaseException:  # noqa: BLE001
-                    code = 1
-                finally:
-                    os._exit(code)
-        code = _wait_exit(pid)
-        if code == STOP_CODE:
-            return
-
-
-def _wait_exit(pid: int) -> int:
-    while True:
-        try:
-            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-        except InterruptedError:
-            continue
-        except ChildProcessError:
-            return 1
-
-
-def _serve_one(conn, harness_main, status, acceptors: int) -> int:
-    """S: one connection. The box is forked before the request is read, so it holds no request
-    but its own, and no earlier one at all; every process the box leaves is killed at the end."""
-    reaper.become_subreaper()
-    conn.settimeout(10)
-    asked = {}
-
-    def read_request():
-        header, payload = frames.recv_frame(conn, MAX_REQUEST)
-        if header.get("stop"):
-            asked["stop"] = True
-            return None
-        if header.get("ping"):
-            frames.send_frame(conn, {"pong": True, "isolation": namespaces.describe(status), "acceptors": acceptors}, b"")
-            return None
-        box_limits = limits.Limits(**header["limits"])
-        conn.settimeout(None)
-        return box_limits, payload
-
-    try:
-        run = supervisor.run_forked(harness_main, read_request, status)
-    except (OSError, ValueError, KeyError, TypeError, ConnectionError):
-        run = None
-    finally:
-        reaper.kill_descendants(status.active)
-    if run is not None:
-        try:
-            conn.sendall(_response(run))
-        except OSError:
-            pass
-    return STOP_CODE if asked.get("stop") else 0
 
 
 def _load(name: str, path: str):
