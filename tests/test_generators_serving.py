@@ -158,7 +158,7 @@ def test_served_piped_records_the_seed_and_the_same_seed_replays_the_numbers(rab
         shown = GEN.instance(by_id[item_id], detail["variant"])  # the recorded variant, shown again
         assert shown.prompt["en"] in first.stdout
         assert shown.explanation["en"] in first.stdout
-    again = cli("quiz", "day2", "--section", "4", "--count", "all", "--seed", "21", "--lang", "en", stdin="?\n" * 20)
+    again = cli("quiz", "day2", "--section", "4", "--count", "all", "--seed", "21", "--lang", "en", stdin="?\n" * 500)
     for item_id, _, _, detail in rows:
         assert GEN.instance(by_id[item_id], detail["variant"]).prompt["en"] in again.stdout
     assert "Traceback" not in first.stderr + again.stderr
@@ -166,7 +166,7 @@ def test_served_piped_records_the_seed_and_the_same_seed_replays_the_numbers(rab
 
 def test_without_a_seed_each_serving_draws_fresh_numbers(rabbit_home):
     for _ in range(2):
-        cli("quiz", "day2", "--section", "4", "--count", "all", stdin="?\n" * 20)
+        cli("quiz", "day2", "--section", "4", "--count", "all", stdin="?\n" * 500)
     variants = {}
     for item_id, _, _, detail in generated_rows():
         variants.setdefault(item_id, set()).add(detail["variant"])
@@ -261,7 +261,7 @@ def test_a_recorded_variant_is_shown_again_with_its_numbers(rabbit_home, capsys)
     from quiz.commands.quiz_view import replay
 
     items = session.select(bank.load(), 4, 1, None, 3, None, None)
-    out = cli("quiz", "day4", "--section", "1", "--count", "all", "--seed", "3", "--lang", "en", stdin="?\n" * 20)
+    out = cli("quiz", "day4", "--section", "1", "--count", "all", "--seed", "3", "--lang", "en", stdin="?\n" * 500)
     assert out.returncode == 1
     by_id = {q.id: q for q in shipped()}
     rows = generated_rows()
