@@ -288,3 +288,14 @@ def test_mastery_from_the_log_after_three_fresh_variants_right_in_a_row(rabbit_h
     core = practice.Session([practice.Served(q)], Store(), {}, 5, practice.PRACTICE)
     core.play(Script(["?"]))
     assert not mastered_in(Store().attempts(q.id))
+
+
+@pytest.mark.parametrize("change, field, message", [
+    (("form: choice", "form: slider"), "t.gen.form", "expected one of numeric, choice, got 'slider'"),
+    (("generator: conv_output_size", "generator: [conv_output_size]"), "t.gen.generator", "unknown generator"),
+])
+def test_a_malformed_generated_item_is_a_bank_error_not_a_crash(tmp_path, change, field, message):
+    text = bank_item().replace(*change)
+    path, out = validate(tmp_path, text)
+    assert out.returncode == 2 and "Traceback" not in out.stdout
+    assert f"{path}:{line_of(text, change[1])}: {field}: {message}" in out.stdout
