@@ -71,13 +71,23 @@ def test_failed_submissions_before_the_pass_do_not_lower_accuracy():
     assert all(w["section"] != 2 or w["accuracy"] == 1.0 for w in data["weakest"])
 
 
+def _day_weight(minutes_ago: float) -> float:
+    from quiz.progress import HALF_LIFE_DAYS
+
+    now = datetime.now(timezone.utc)
+    return 0.5 ** ((now.date() - (now - timedelta(minutes=minutes_ago)).date()).days / HALF_LIFE_DAYS)
+
+
 def test_an_unpassed_exercise_is_one_miss_however_often_it_was_tried():
     questions, exercises = _bank()
     three_right_in_s2(questions)
     for i in range(5):  # five watch saves, all failing
         submission(exercises["lstm"], False, minutes_ago=10 - i)
     sec = s2(stats("day3"))
-    assert sec["accuracy"] == pytest.approx(0.75, abs=1e-3)  # 3 right answers + 1 exercise not passed yet
+    # 3 right answers + 1 exercise not passed yet: 0.75, each weighed by its UTC day's age (just
+    # after midnight the answers of 30 minutes ago are yesterday's)
+    w_answers, w_exercise = _day_weight(minutes_ago=30), _day_weight(minutes_ago=6)
+    assert sec["accuracy"] == pytest.approx(3 * w_answers / (3 * w_answers + w_exercise), abs=1e-3)
     assert sec["exercises_passed"] == 0 and sec["seen"] == 4
 
 
