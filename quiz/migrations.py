@@ -82,7 +82,36 @@ _M5_EXERCISE_OUTCOMES = """
         DELETE FROM summary_day;
 """
 
-MIGRATIONS = [_M1_ATTEMPTS, _M2_DERIVED_AND_CONFIG, _M3_SUMMARIES, _M4_PASSED, _M5_EXERCISE_OUTCOMES]
+_M6_EXAMS = """
+        -- rabbit exam: one row per mock exam, its answers as they are given (quiz.exam); the
+        -- final answers reach the attempt log when the exam is handed in (session 'exam:<id>')
+        CREATE TABLE exams (
+            id INTEGER PRIMARY KEY,
+            seed INTEGER NOT NULL,             -- draws the items, the options' order, the variants
+            started TEXT NOT NULL,             -- ISO 8601, UTC
+            minutes REAL NOT NULL,
+            items TEXT NOT NULL,               -- JSON: the item ids, in the exam's order
+            state TEXT NOT NULL,               -- 'running' | 'paused' | 'completed'
+            time_left REAL NOT NULL,           -- seconds left, saved at every answer, flag and move
+            last_seen TEXT NOT NULL,           -- when time_left was saved (ISO 8601, UTC)
+            finished TEXT,                     -- when it was handed in or time ran out
+            result TEXT                        -- JSON: the score and the areas, once completed
+        );
+        CREATE TABLE exam_answers (
+            exam_id INTEGER NOT NULL REFERENCES exams(id),
+            position INTEGER NOT NULL,         -- 0-based place in the exam
+            item_id TEXT NOT NULL,
+            line TEXT,                         -- the answer as typed (shown numbering); NULL: none yet
+            answer TEXT,                       -- as judged (original numbering)
+            correct INTEGER,
+            flagged INTEGER NOT NULL DEFAULT 0,
+            duration_ms INTEGER,
+            answered_at TEXT,
+            PRIMARY KEY (exam_id, position)
+        ) WITHOUT ROWID;
+"""
+
+MIGRATIONS = [_M1_ATTEMPTS, _M2_DERIVED_AND_CONFIG, _M3_SUMMARIES, _M4_PASSED, _M5_EXERCISE_OUTCOMES, _M6_EXAMS]
 
 
 def statements(script: str):

@@ -51,6 +51,7 @@ class Policy:
 
 PRACTICE = Policy()
 REVIEW = Policy(requeue_misses=True)
+EXAM = Policy(verdict_each=False)  # rabbit exam: its sitting (quiz.exam.sitting) keeps the clock and the order
 
 
 @dataclass
@@ -153,15 +154,21 @@ class Session:
             return None
         item = self.queue[self._pos]
         self._pos += 1
-        kind = kinds.of(item.question)
         rnd = self._rounds[item.record_id] = self._rounds.get(item.record_id, -1) + 1
+        return self.turn_for(item, self._pos, len(self.queue), rnd)
+
+    def turn_for(self, item: Served, n: int, total: int, rnd: int = 0) -> Turn:
+        """The turn that asks `item` as the `n`th of `total`; `rnd` counts its earlier servings in
+        the run (a generated item's variant and the options' order follow the seed and `rnd`, so
+        the same seed builds the same turn again: a mock exam revisits and resumes its items)."""
+        kind = kinds.of(item.question)
         q = kind.serve(item.question, self.seed, rnd)  # a generated item: a fresh variant at every serving
         ex = kind.exercise(q, self.exercises)
         options = kind.options(q, ex)
         order: tuple[int, ...] = ()
         if options:  # shown in a new order at every attempt; judged and recorded by the original number
             order = session.option_order(self.seed, q.id, len(options), q.shuffle and self.seed is not None, rnd)
-        return Turn(item, self._pos, len(self.queue), kind, ex, options, order, started=self.clock(),
+        return Turn(item, n, total, kind, ex, options, order, started=self.clock(),
                     instance=q if q is not item.question else None)
 
     def judge(self, turn: Turn, line: str) -> answers.Judgement:
@@ -172,10 +179,22 @@ class Session:
 
     def record(self, turn: Turn, j: answers.Judgement) -> Outcome:
         """Store the answer at once, count it, and requeue a miss if the policy says so."""
+        item, q = turn.served, turn.question
+        correct = bool(j.correct)
+        self.store.record(self.attempt(turn, j, int((self.clock() - turn.started) * 1000), self.run_id))
+        self.tally.add(q, correct, j.answer, item.record_id)
+        if self.policy.requeue_misses and not correct and id(item) not in self._requeued:
+            self._requeued.add(id(item))
+            self.queue.insert(min(len(self.queue), self._pos + self.policy.requeue_gap), item)  # a few questions later
+        outcome = Outcome(turn, j, correct)
+        self.outcomes.append(outcome)
+        return outcome
+
+    def attempt(self, turn: Turn, j: answers.Judgement, duration_ms: int | None, run: str):
+        """The Attempt that records judgement `j` of `turn` in the log, under session `run`."""
         from quiz.store import Attempt
 
         item, q, ex = turn.served, turn.question, turn.exercise
-        correct = bool(j.correct)
         detail = dict(item.detail)
         if turn.kind.self_graded:
             detail.update(type=q.type, hits=j.hits)
@@ -185,18 +204,8 @@ class Session:
             detail.update(dont_know=True)
         detail.update(turn.kind.recorded(q, j))
         record_hash = q.content_hash if item.kind == "question" else (ex.content_hash if ex else q.content_hash)
-        self.store.record(Attempt(
-            item_id=item.record_id, kind=item.kind, correct=correct, answer=j.answer,
-            duration_ms=int((self.clock() - turn.started) * 1000), session=self.run_id, item_hash=record_hash,
-            detail=detail or None,
-        ))
-        self.tally.add(q, correct, j.answer, item.record_id)
-        if self.policy.requeue_misses and not correct and id(item) not in self._requeued:
-            self._requeued.add(id(item))
-            self.queue.insert(min(len(self.queue), self._pos + self.policy.requeue_gap), item)  # a few questions later
-        outcome = Outcome(turn, j, correct)
-        self.outcomes.append(outcome)
-        return outcome
+        return Attempt(item_id=item.record_id, kind=item.kind, correct=bool(j.correct), answer=j.answer,
+                       duration_ms=duration_ms, session=run, item_hash=record_hash, detail=detail or None)
 
     def play(self, view: View) -> bool:
         """Ask every question through `view` until the run is over or the learner stops (EOF,

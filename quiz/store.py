@@ -238,11 +238,30 @@ class Store:
             db.row_factory = None
 
 
+    _HISTORY = ("id", "item_id", "kind", "correct", "answer", "duration_ms", "answered_at", "item_hash", "detail")
+
     def recent_attempts(self, limit: int) -> list[dict]:
-        """The `limit` most recent attempts, newest first (rabbit history)."""
-        cols = ("item_id", "kind", "correct", "answer", "duration_ms", "answered_at")
-        rows = self.connect().execute(f"SELECT {', '.join(cols)} FROM attempts ORDER BY id DESC LIMIT ?", (limit,))
-        return [dict(zip(cols, r)) for r in rows]
+        """The `limit` most recent attempts, newest first (rabbit history); `detail` as a dict (or None)."""
+        rows = self.connect().execute(f"SELECT {', '.join(self._HISTORY)} FROM attempts ORDER BY id DESC LIMIT ?", (limit,))
+        return [_with_detail(dict(zip(self._HISTORY, r))) for r in rows]
+
+    def attempt(self, attempt_id: int) -> dict | None:
+        """One attempt by its id, as recent_attempts gives it; None if there is none (rabbit history --show)."""
+        row = self.connect().execute(f"SELECT {', '.join(self._HISTORY)} FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+        return _with_detail(dict(zip(self._HISTORY, row))) if row else None
+
+    def last_answers(self, item_ids: list[str], n: int = 3) -> dict[str, list[dict]]:
+        """item_id -> its last `n` attempts ({correct, detail as stored}), oldest first (generator mastery)."""
+        out: dict[str, list[dict]] = {}
+        db = self.connect()
+        for i in range(0, len(item_ids), 500):
+            chunk = item_ids[i : i + 500]
+            q = (f"SELECT item_id, correct, detail FROM (SELECT item_id, correct, detail, id, row_number() OVER "
+                 f"(PARTITION BY item_id ORDER BY id DESC) AS k FROM attempts WHERE item_id IN ({','.join('?' * len(chunk))})) "
+                 f"WHERE k <= ? ORDER BY item_id, id")
+            for item, correct, detail in db.execute(q, [*chunk, n]):
+                out.setdefault(item, []).append({"correct": correct, "detail": detail})
+        return out
 
     def last_hashes_ignoring_cram(self) -> dict[str, str]:
         """item_id -> the content hash the item had at its last answer that was not a cram answer."""
@@ -339,6 +358,101 @@ class Store:
             "exercises": db.execute("SELECT item_id, submissions, first_pass_at, last_at FROM summary_exercise").fetchall(),
         }
 
+    # -- mock exams (rabbit exam; quiz.exam) ---------------------------------------
+    def exam_create(self, seed: int, minutes: float, items: list[str]) -> int:
+        """A new running exam of `items` in order; returns its id."""
+        now = now_iso()
+        with self.transaction() as db:
+            cur = db.execute("INSERT INTO exams (seed, started, minutes, items, state, time_left, last_seen) "
+                             "VALUES (?,?,?,?,'running',?,?)", (seed, now, minutes, json.dumps(items), minutes * 60.0, now))
+            return cur.lastrowid
+
+    def exam_answer(self, exam_id: int, position: int, item_id: str, line: str, answer: str, correct: bool,
+                    duration_ms: int, time_left: float) -> None:
+        """Store one answer as it is given (a changed answer replaces the earlier one), with the time left."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO exam_answers (exam_id, position, item_id, line, answer, correct, duration_ms, "
+                       "answered_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(exam_id, position) DO UPDATE SET "
+                       "line = excluded.line, answer = excluded.answer, correct = excluded.correct, "
+                       "duration_ms = excluded.duration_ms, answered_at = excluded.answered_at",
+                       (exam_id, position, item_id, line, answer, int(bool(correct)), duration_ms, now_iso()))
+            self._exam_time(db, exam_id, time_left)
+
+    def exam_flag(self, exam_id: int, position: int, item_id: str, flagged: bool, time_left: float) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO exam_answers (exam_id, position, item_id, flagged) VALUES (?,?,?,?) "
+                       "ON CONFLICT(exam_id, position) DO UPDATE SET flagged = excluded.flagged",
+                       (exam_id, position, item_id, int(flagged)))
+            self._exam_time(db, exam_id, time_left)
+
+    def exam_touch(self, exam_id: int, time_left: float) -> None:
+        """Save the time left (at every card shown), so a killed exam loses at most one card's time."""
+        with self.transaction() as db:
+            self._exam_time(db, exam_id, time_left)
+
+    def exam_set_state(self, exam_id: int, state: str, time_left: float) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE exams SET state = ? WHERE id = ?", (state, exam_id))
+            self._exam_time(db, exam_id, time_left)
+
+    def exam_hand_in(self, exam_id: int, attempts: list[Attempt], result: dict, time_left: float) -> None:
+        """The final answers into the attempt log and the exam completed with its result: together or not at all."""
+        with self.transaction("hand in the exam to") as db:
+            for attempt in attempts:
+                self.record(attempt)
+            db.execute("UPDATE exams SET state = 'completed', finished = ?, result = ? WHERE id = ?",
+                       (now_iso(), json.dumps(result, ensure_ascii=False), exam_id))
+            self._exam_time(db, exam_id, time_left)
+
+    @staticmethod
+    def _exam_time(db: sqlite3.Connection, exam_id: int, time_left: float) -> None:
+        db.execute("UPDATE exams SET time_left = ?, last_seen = ? WHERE id = ?", (max(0.0, time_left), now_iso(), exam_id))
+
+    _EXAM_COLUMNS = ("id", "seed", "started", "minutes", "items", "state", "time_left", "last_seen", "finished", "result")
+
+    def _exam_row(self, row) -> dict | None:
+        if row is None:
+            return None
+        out = dict(zip(self._EXAM_COLUMNS, row))
+        out["items"] = json.loads(out["items"])
+        out["result"] = json.loads(out["result"]) if out["result"] else None
+        return out
+
+    def exam_get(self, exam_id: int) -> dict | None:
+        return self._exam_row(self.connect().execute(
+            f"SELECT {', '.join(self._EXAM_COLUMNS)} FROM exams WHERE id = ?", (exam_id,)).fetchone())
+
+    def exam_unfinished(self) -> dict | None:
+        """The latest exam not handed in (running: the process was killed; or paused), if any."""
+        return self._exam_row(self.connect().execute(
+            f"SELECT {', '.join(self._EXAM_COLUMNS)} FROM exams WHERE state != 'completed' ORDER BY id DESC LIMIT 1").fetchone())
+
+    def exam_latest_completed(self) -> dict | None:
+        return self._exam_row(self.connect().execute(
+            f"SELECT {', '.join(self._EXAM_COLUMNS)} FROM exams WHERE state = 'completed' ORDER BY id DESC LIMIT 1").fetchone())
+
+    def exam_list(self) -> list[dict]:
+        """Every exam, oldest first."""
+        rows = self.connect().execute(f"SELECT {', '.join(self._EXAM_COLUMNS)} FROM exams ORDER BY id").fetchall()
+        return [self._exam_row(r) for r in rows]
+
+    def exam_answers(self, exam_id: int) -> dict[int, dict]:
+        """position -> {item_id, line, answer, correct, flagged, duration_ms} for every answered or flagged item."""
+        cols = ("position", "item_id", "line", "answer", "correct", "flagged", "duration_ms")
+        rows = self.connect().execute(f"SELECT {', '.join(cols)} FROM exam_answers WHERE exam_id = ?", (exam_id,))
+        out = {}
+        for r in rows:
+            d = dict(zip(cols, r))
+            d["correct"] = None if d["correct"] is None else bool(d["correct"])
+            d["flagged"] = bool(d["flagged"])
+            out[d.pop("position")] = d
+        return out
+
+    def answered_since(self, since_iso: str) -> set[str]:
+        """The ids of the items answered at or after `since_iso` (the exam avoids them where it can)."""
+        return {i for (i,) in self.connect().execute("SELECT DISTINCT item_id FROM attempts WHERE answered_at >= ?",
+                                                     (since_iso,))}
+
 
 _FOLD_SUMMARIES = [
     # answers per item and UTC day (the recency weighting needs no finer grain); a submission is
@@ -368,6 +482,16 @@ _FOLD_SUMMARIES = [
        SELECT date(answered_at, 'localtime'), count(*) FROM attempts WHERE id > ? GROUP BY 1
        ON CONFLICT(day) DO UPDATE SET total = total + excluded.total""",
 ]
+
+
+def _with_detail(row: dict) -> dict:
+    """The row with its `detail` JSON decoded (None when there is none or it is not JSON)."""
+    try:
+        detail = json.loads(row["detail"]) if row["detail"] else None
+    except ValueError:
+        detail = None
+    row["detail"] = detail if isinstance(detail, dict) else None
+    return row
 
 
 @contextmanager
