@@ -1,0 +1,82 @@
+"""Which items a mock exam asks, and in which order.
+
+Weights: each syllabus chapter gets the share of the exam that it has of the syllabus's items
+(1 数学的基礎 7, 2 機械学習 12, 3 深層学習の基礎 23, 4 深層学習の応用 26, 5 開発・運用環境 5 of
+73 items: about 10/16/31/36/7 questions of 100). JDLA publishes no per-chapter counts; the outline
+is what it examines, and chapter 5's 7 % is close to the weight of the 開発環境 area in reported
+sittings. A chapter the bank cannot fill gives its shortfall to the others in proportion.
+
+Only items an exam can score at once: choice, multi, numeric and generated (calculation) items;
+no free text or self-graded description. An item belongs to the chapter of its first syllabus id.
+Within a chapter, items the learner answered in the last RECENT_DAYS days come only after the
+others (where the bank allows, they are avoided). The exam runs in syllabus order, so the items of
+one syllabus item sit together (the nearest the bank has to the exam's sets of 3-4). The same seed
+and the same bank and record draw the same exam.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+ASKABLE = ("choice", "multi", "numeric", "generated")
+RECENT_DAYS = 3
+
+
+def weights(syllabus) -> dict[int, float]:
+    """chapter -> its share of the syllabus's items."""
+    counts = Counter(t.chapter for t in syllabus.topics.values())
+    total = sum(counts.values())
+    return {ch: n / total for ch, n in sorted(counts.items())}
+
+
+def quotas(count: int, weights: dict[int, float], available: dict[int, int]) -> dict[int, int]:
+    """Questions per chapter: `count` split by `weights` (largest remainders), none above what a
+    chapter has; what a short chapter cannot take goes to the others in proportion."""
+    out = {ch: 0 for ch in weights}
+    left = min(count, sum(available.get(ch, 0) for ch in weights))
+    while left > 0:
+        open_ = {ch: w for ch, w in weights.items() if available.get(ch, 0) > out[ch] and w > 0}
+        if not open_:
+            break
+        total = sum(open_.values())
+        share = {ch: left * w / total for ch, w in open_.items()}
+        take = {ch: min(int(s), available[ch] - out[ch]) for ch, s in share.items()}
+        rest = left - sum(take.values())
+        for ch in sorted(open_, key=lambda c: (-(share[c] - int(share[c])), c)):
+            if rest <= 0:
+                break
+            if available[ch] - out[ch] > take[ch]:
+                take[ch] += 1
+                rest -= 1
+        for ch, n in take.items():
+            out[ch] += n
+        given = sum(take.values())
+        if given == 0:
+            break
+        left -= given
+    return out
+
+
+def chapter_of(question, syllabus) -> int | None:
+    topic = syllabus.topics.get(question.syllabus[0]) if question.syllabus else None
+    return topic.chapter if topic else None
+
+
+def draw(questions, syllabus, count: int, seed: int, recent: set[str] | frozenset = frozenset()) -> list:
+    """Up to `count` questions, by chapter quota, fresh ones first, in syllabus order."""
+    order = {tid: i for i, tid in enumerate(syllabus.topics)}
+    pools: dict[int, list] = {}
+    for q in sorted(questions, key=lambda q: q.id):
+        ch = chapter_of(q, syllabus)
+        if q.type in ASKABLE and ch is not None:
+            pools.setdefault(ch, []).append(q)
+    rng = random.Random(seed)
+    quota = quotas(count, weights(syllabus), {ch: len(p) for ch, p in pools.items()})
+    chosen = []
+    for ch in sorted(pools):
+        pool = pools[ch]
+        rng.shuffle(pool)
+        pool.sort(key=lambda q: q.id in recent)  # stable: fresh first, each group in the seed's order
+        chosen += [(order[q.syllabus[0]], rank, q) for rank, q in enumerate(pool[: quota.get(ch, 0)])]
+    return [q for _, _, q in sorted(chosen, key=lambda x: (x[0], x[1]))]
