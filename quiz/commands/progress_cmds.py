@@ -216,38 +216,62 @@ def _item_sections() -> dict[str, tuple[int, int]]:
 
 def cmd_history(
     limit: int = typer.Option(20, "--limit", "-n", min=1, help="How many recent attempts."),
+    show: Optional[int] = typer.Option(None, "--show", metavar="ID",
+                                       help="Show attempt ID again (the number in the # column; `id` in --json): "
+                                            "the question as it was asked (a generated one with the same numbers), "
+                                            "your answer, the key and the explanation; for a submission, its outcome."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     lang: Optional[str] = LangOpt,
 ) -> None:
-    """Your most recent answers and submissions. / 最近の回答。"""
+    """Your most recent answers and submissions; --show ID brings one back. / 最近の回答。"""
     from datetime import datetime
 
     from quiz.store import Store
 
     lang = pick_lang(lang)
+    if show is not None:
+        row = Store().attempt(show) if show > 0 and home_has_db() else None
+        if row is None:
+            _usage(t("hs_no_attempt", lang, n=show))
+        from quiz.commands import history_show
+
+        history_show.show(row, lang, json_out)
+        return
     rows = Store().recent_attempts(limit)
     where = _item_sections() if rows else {}
-    items = [{**r, "correct": bool(r["correct"]), "day": where.get(r["item_id"], (None, None))[0],
-              "section": where.get(r["item_id"], (None, None))[1]} for r in rows]
+    items = [{**{k: v for k, v in r.items() if k != "item_hash"}, "correct": bool(r["correct"]),
+              "day": where.get(r["item_id"], (None, None))[0], "section": where.get(r["item_id"], (None, None))[1]}
+             for r in rows]
     if json_out:
         print(json.dumps(items, ensure_ascii=False, indent=1))
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from quiz.sections import section_label
 
     table = Table()
-    for key in ("h_when", "h_section", "h_item", "h_result", "h_answer", "h_seconds"):
+    for key in ("h_id", "h_when", "h_section", "h_item", "h_result", "h_answer", "h_seconds"):
         table.add_column(t(key, lang), overflow="fold" if key == "h_section" else "ellipsis",
-                         justify="right" if key == "h_seconds" else "left")
+                         justify="right" if key in ("h_id", "h_seconds") else "left")
     for it in items:
         when = datetime.fromisoformat(it["answered_at"]).astimezone().strftime("%m-%d %H:%M")
         mark = "[green]✔[/]" if it["correct"] else "[red]✘[/]"
         ans = (it["answer"] or "").replace("\n", " ")
         sec = section_label(it["day"], it["section"], lang) if it["day"] is not None else ""
-        table.add_row(when, sec, it["item_id"], mark, ans[:40], f"{(it['duration_ms'] or 0) / 1000:.1f}")
-    Console(highlight=False).print(table)
+        table.add_row(str(it["id"]), when, escape(sec), escape(it["item_id"]), mark, escape(ans[:40]), f"{(it['duration_ms'] or 0) / 1000:.1f}")
+    console = Console(highlight=False)
+    console.print(table)
+    if items:
+        console.print(t("hs_tip", lang, n=items[0]["id"]), style="dim")
+
+
+def home_has_db() -> bool:
+    """Whether there is a record to look in (a look never creates the database)."""
+    from quiz import home
+
+    return home.db_path().exists()
 
 
 def cmd_export(

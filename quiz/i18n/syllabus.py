@@ -30,4 +30,6 @@ MESSAGES = {
     "area_topics": {"ja": "シラバス項目", "en": "Topics"},
     "area_note": {"ja": "E資格の結果通知の4分野 (応用数学・機械学習・深層学習・開発環境) ごと。1 問が複数の分野に入ることがあります。",
                   "en": "By the exam's four result areas (applied maths, machine learning, deep learning, development environment); an item may count in more than one."},
+    "bad_day_or_stage": {"ja": "{what} は day1〜day4 (または 1〜4)、math (応用数学)、ml (機械学習) のいずれかです: {got!r}",
+                         "en": "{what} must be day1-day4 (or 1-4), math (applied mathematics) or ml (machine learning), got {got!r}"},
 }
