@@ -8,7 +8,8 @@ come from directory listings, never from parsing the bank, so TAB answers at onc
 from __future__ import annotations
 
 SHELLS = ("bash", "zsh", "fish")
-DAYS = ("day1", "day2", "day3", "day4")
+DAYS = ("day1", "day2", "day3", "day4", "math", "ml")  # the course's days and its stages (quiz.sections.STAGES)
+AREAS = ("math", "ml", "dl", "dev")  # the exam's result areas (quiz.syllabus.AREAS; rabbit syllabus --area)
 COMPLETE_VAR = "_RABBIT_COMPLETE"
 
 
@@ -21,6 +22,10 @@ def exercise_names(incomplete: str = "") -> list[str]:
 
 def days(incomplete: str = "") -> list[str]:
     return [d for d in DAYS if d.startswith(incomplete)]
+
+
+def areas(incomplete: str = "") -> list[str]:
+    return [a for a in AREAS if a.startswith(incomplete)]
 
 
 def shells(incomplete: str = "") -> list[str]:

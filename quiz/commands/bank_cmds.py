@@ -9,8 +9,9 @@ from typing import List, Optional
 
 import typer
 
-from quiz.commands.common import parse_day
-from quiz.i18n import pick_lang, text
+from quiz import completion
+from quiz.commands.common import usage
+from quiz.i18n import pick_lang, t, text
 
 bank_app = typer.Typer(help="Check and list the question bank. / 問題バンクの検証と一覧。", no_args_is_help=True)
 
@@ -36,21 +37,23 @@ def cmd_validate(
 
 @bank_app.command("list")
 def cmd_list(
-    day: Optional[str] = typer.Option(None, "--day", "-d", help="day1-day4 or 1-4."),
+    day: Optional[str] = typer.Option(None, "--day", "-d", help="day1-day4 (or 1-4), math (応用数学) or ml (機械学習).",
+                                      autocompletion=completion.days),
     section: Optional[int] = typer.Option(None, "--section", "-s", help="Section number."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en."),
 ) -> None:
-    """List questions: id, day, section, type. / 問題の一覧。"""
+    """List questions: id, day (or stage: math, ml), section, type. / 問題の一覧。"""
     from quiz import bank
+    from quiz.sections import stage_key
 
     lang = pick_lang(lang)
-    d = parse_day(day, lang, "--day") if day is not None else None
+    d = _parse_stage(day, lang) if day is not None else None
     rows = [q for q in bank.load() if (d is None or q.day == d) and (section is None or q.section == section)]
     rows.sort(key=lambda q: (q.day, q.section, q.id))
     if json_out:
-        print(json.dumps([{"id": q.id, "day": q.day, "section": q.section, "type": q.type, "source": q.source}
-                          for q in rows], ensure_ascii=False, indent=1))
+        print(json.dumps([{"id": q.id, "day": q.day, "stage": stage_key(q.day), "section": q.section, "type": q.type,
+                           "source": q.source, "syllabus": list(q.syllabus)} for q in rows], ensure_ascii=False, indent=1))
         return
     from rich.console import Console
     from rich.table import Table
@@ -60,8 +63,18 @@ def cmd_list(
         table.add_column(col, overflow="ellipsis", no_wrap=col != "prompt")
     for q in rows:
         prompt = text(q.prompt, lang).replace("\n", " ")
-        table.add_row(q.id, str(q.day), str(q.section), q.type, q.source, prompt[:60] or f"({q.exercise})")
+        shown_day = str(q.day) if q.day >= 1 else stage_key(q.day)  # a course stage: math or ml, not -2 / -1
+        table.add_row(q.id, shown_day, str(q.section), q.type, q.source, prompt[:60] or f"({q.exercise})")
     Console(highlight=False).print(table)
+
+
+def _parse_stage(text: str, lang: str) -> int:
+    from quiz.sections import parse_stage
+
+    try:
+        return parse_stage(text)
+    except ValueError:
+        usage(t("bad_day_or_stage", lang, what="--day", got=text))
 
 
 def register(app: typer.Typer) -> None:

@@ -7,12 +7,14 @@ from typing import Optional
 
 import typer
 
+from quiz import completion
 from quiz.i18n import pick_lang, t, text
 
 
 def cmd_syllabus(
     json_out: bool = typer.Option(False, "--json", help="Print JSON: one object per syllabus item."),
-    area: Optional[str] = typer.Option(None, "--area", help="Only one result area: math, ml, dl or dev."),
+    area: Optional[str] = typer.Option(None, "--area", help="Only one result area: math, ml, dl or dev.",
+                                        autocompletion=completion.areas),
     lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_LANG."),
 ) -> None:
     """Every E資格 syllabus item: how many bank items it has, how many you answered, recent accuracy,
