@@ -40,7 +40,7 @@ def _root(
 
 
 from quiz.commands import (  # noqa: E402
-    bank_cmds, completion_cmds, demo_cmds, exercise_cmds, grade_cmds, progress_cmds, quiz_cmds, syllabus_cmds,
+    bank_cmds, completion_cmds, demo_cmds, exam_cmds, exercise_cmds, grade_cmds, progress_cmds, quiz_cmds, syllabus_cmds,
 )
 
 quiz_cmds.register(app)
@@ -51,6 +51,7 @@ syllabus_cmds.register(app)
 grade_cmds.register(app)
 demo_cmds.register(app)
 completion_cmds.register(app)
+exam_cmds.register(app)
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """User-facing strings in Japanese (default) and English: one catalogue, one key space.
 
 Each command area keeps its messages in a module of plain dicts here (common, exercises, session,
-grade, progress, transfer, syllabus), merged into CATALOGUE; t(key, lang, **kw) is the one lookup. Plain
+grade, progress, transfer, syllabus, exam), merged into CATALOGUE; t(key, lang, **kw) is the one lookup. Plain
 dicts keep `rabbit --help` and the list commands fast (no yaml, nothing parsed at import).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from quiz.i18n import common, exercises, grade, progress, session, syllabus, transfer
+from quiz.i18n import common, exam, exercises, grade, progress, session, syllabus, transfer
 
 LANGS = ("ja", "en")
 
@@ -35,7 +35,7 @@ def text(value: dict | str, lang: str) -> str:
     return str(value)
 
 
-AREAS = (common, exercises, session, grade, progress, transfer, syllabus)
+AREAS = (common, exercises, session, grade, progress, transfer, syllabus, exam)
 CATALOGUE: dict[str, dict[str, str]] = {k: v for area in AREAS for k, v in area.MESSAGES.items()}
 
 
