@@ -21,6 +21,7 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
     now = now or datetime.now(timezone.utc)
     today = now.astimezone().date()
     items: dict[str, tuple[int, int, str, str]] = {}  # id -> (day, section, kind, content hash)
+    generated = {q.id for q in questions if q.type == "generated"}
     for q in questions:
         if q.type != "code":  # a code item is the exercise's own question; the exercise counts it
             items[q.id] = (q.day, q.section, "question", q.content_hash)
@@ -38,10 +39,15 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
         if day is not None and d != day:
             continue
         sec = sections.setdefault((d, s), {"day": d, "section": s, "items": 0, "seen": 0, "attempts": 0,
-                                           "weighted_right": 0.0, "weight": 0.0, "exercises": 0, "exercises_passed": 0})
+                                           "weighted_right": 0.0, "weight": 0.0, "exercises": 0, "exercises_passed": 0,
+                                           "generators": 0, "generators_mastered": 0})
         sec["items"] += 1
         if kind == "exercise":
             sec["exercises"] += 1
+        if item_id in generated:
+            sec["generators"] += 1
+    for item_id in mastered_generators(store, [i for i in generated if i in items and items[i][:2] in sections]):
+        sections[items[item_id][:2]]["generators_mastered"] += 1
     seen: set[str] = set()
     weights: dict[str, float] = {}  # one weight per UTC day (a few hundred), not per row
 
@@ -91,6 +97,7 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
             "coverage": round(sec["seen"] / sec["items"], 4) if sec["items"] else 0.0,
             "accuracy": round(accuracy, 4) if accuracy is not None else None,
             "attempts": sec["attempts"], "exercises": sec["exercises"], "exercises_passed": sec["exercises_passed"],
+            "generators": sec["generators"], "generators_mastered": sec["generators_mastered"],
         })
     practised = [r for r in rows if r["accuracy"] is not None]
     weakest = sorted(practised, key=lambda r: (r["accuracy"], r["coverage"]))
@@ -112,6 +119,17 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
         "exam_date_passed": exam_date.isoformat() if exam_date and exam_date < today else None,
         "half_life_days": HALF_LIFE_DAYS,
     }
+
+
+def mastered_generators(store: Store | None, item_ids) -> set[str]:
+    """The generated items among `item_ids` the learner has mastered: three fresh variants right
+    in a row (quiz.kinds.generated.mastered_in), from each one's last three attempts only."""
+    ids = sorted(item_ids)
+    if store is None or not ids:
+        return set()
+    from quiz.kinds.generated import mastered_in
+
+    return {item for item, rows in store.last_answers(ids, 3).items() if mastered_in(rows)}
 
 
 def fold(store: Store) -> None:

@@ -73,6 +73,14 @@ def _due(store, now: datetime) -> set[str]:
     return {item for item, _ in review.due_items(store, now)}
 
 
+def _mastered(store, generated: set[str]) -> set[str]:
+    if store is None or not generated:
+        return set()
+    from quiz.progress import mastered_generators
+
+    return mastered_generators(store, generated)
+
+
 def _tally(ids: set[str], answers: dict, due: set[str]) -> dict:
     answered = [i for i in ids if i in answers]
     right = sum(answers[i][0] for i in answered)
@@ -102,11 +110,15 @@ def by_topic(store, questions, exercises, syllabus, now: datetime | None = None)
     members = _members(questions, exercises)
     answers = _per_item(store, questions, exercises, now)
     due = _due(store, now)
+    generated = {q.id for q in questions if q.type == "generated"}
+    mastered = _mastered(store, generated)
     rows = []
     for t in syllabus.topics.values():
+        ids = members.get(t.id, set())
         row = {"id": t.id, "chapter": t.chapter, "section": t.section, "area": t.area, "name": t.name,
                "section_name": t.section_name, "chapter_name": t.chapter_name, "area_name": syllabus.areas[t.area],
-               "shading": t.shading, **_tally(members.get(t.id, set()), answers, due)}
+               "shading": t.shading, **_tally(ids, answers, due),
+               "generators": len(ids & generated), "generators_mastered": len(ids & mastered)}
         row["status"] = status(row)
         rows.append(row)
     return rows

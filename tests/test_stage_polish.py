@@ -77,3 +77,56 @@ def test_tab_offers_the_syllabus_command_and_its_areas(rabbit_exe):
     assert _bash_complete(rabbit_exe, ["rabbit", "sy"]) == ["syllabus"]
     assert _bash_complete(rabbit_exe, ["rabbit", "syllabus", "--area", ""]) == ["math", "ml", "dl", "dev"]
     assert _bash_complete(rabbit_exe, ["rabbit", "syllabus", "--area", "d"]) == ["dl", "dev"]
+
+
+# ------------------------------------------------------------------------------- mastery
+
+def _answer(item_id: str, correct: bool, variant: int | None) -> None:
+    Store().record(Attempt(item_id=item_id, kind="question", correct=correct, answer="1",
+                           detail={"variant": variant} if variant is not None else None))
+
+
+def _section_row(stats: dict, q) -> dict:
+    return next(r for r in stats["sections"] if (r["day"], r["section"]) == (q.day, q.section))
+
+
+def _topic_rows(q) -> list[dict]:
+    out = cli("syllabus", "--json")
+    assert out.returncode == 0, out.stderr
+    return [r for r in json.loads(out.stdout) if r["id"] in q.syllabus]
+
+
+def test_stats_and_syllabus_count_the_generators_mastered_after_three_fresh_variants_right():
+    q = next(q for q in bank.load() if q.id == "gen.affine-params")
+    in_section = [x for x in bank.load() if x.type == "generated" and (x.day, x.section) == (q.day, q.section)]
+    _answer(q.id, False, 1)
+    _answer(q.id, True, 2)
+    _answer(q.id, True, 3)
+    row = _section_row(json.loads(cli("stats", "--json").stdout), q)
+    assert row["generators"] == len(in_section) and row["generators_mastered"] == 0  # two in a row is not yet
+    assert all(r["generators"] >= 1 and r["generators_mastered"] == 0 for r in _topic_rows(q))
+
+    _answer(q.id, True, 4)
+    row = _section_row(json.loads(cli("stats", "--json").stdout), q)
+    assert row["generators_mastered"] == 1
+    topics = _topic_rows(q)
+    assert topics and all(r["generators_mastered"] == 1 for r in topics)
+    table = cli("stats", "--lang", "en").stdout
+    assert f"1/{len(in_section)}" in table and "three fresh variants" in table
+
+    _answer(q.id, True, 4)  # the same variant again is not fresh: no longer three fresh in a row
+    assert _section_row(json.loads(cli("stats", "--json").stdout), q)["generators_mastered"] == 0
+
+
+def test_stats_and_syllabus_give_generator_counts_without_a_record_and_import_no_numpy(rabbit_home):
+    generated = [q for q in bank.load() if q.type == "generated"]
+    rows = json.loads(cli("syllabus", "--json").stdout)
+    assert sum(r["generators"] for r in rows) >= len(generated)  # an item counts under each of its ids
+    assert all(r["generators_mastered"] == 0 for r in rows)
+    assert not (rabbit_home / "rabbit.db").exists()
+    _answer(generated[0].id, True, 1)
+    for args in (("stats", "--json"), ("syllabus", "--json")):
+        out = subprocess.run([sys.executable, "-X", "importtime", "-m", "quiz", *args], capture_output=True,
+                             text=True, env=dict(os.environ), timeout=120, stdin=subprocess.DEVNULL)
+        assert out.returncode == 0
+        assert not [ln for ln in out.stderr.splitlines() if ln.rstrip().endswith(" numpy")], args

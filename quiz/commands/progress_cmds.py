@@ -126,6 +126,9 @@ def _render_stats(stats: dict, lang: str, day: int | None) -> None:
     recall = {(r["day"], r["section"]): r for r in readiness["sections"]} if readiness else {}
     table = Table()
     cols = [t("section", lang), t("coverage", lang), t("accuracy", lang), t("exercises", lang)]
+    generators = any(r["generators"] for r in stats["sections"])
+    if generators:
+        cols.append(t("gen_col", lang))
     if readiness:
         cols.append(t("recall", lang))
     for c in cols:
@@ -134,11 +137,15 @@ def _render_stats(stats: dict, lang: str, day: int | None) -> None:
         row = [section_label(r["day"], r["section"], lang), f"{_bar(r['coverage'])} {r['seen']}/{r['items']}",
                f"{_bar(r['accuracy'])} {_pct(r['accuracy'])}",
                f"{r['exercises_passed']}/{r['exercises']}" if r["exercises"] else ""]
+        if generators:
+            row.append(f"{r['generators_mastered']}/{r['generators']}" if r["generators"] else "")
         if readiness:
             rr = recall.get((r["day"], r["section"]))
             row.append(f"{_bar(rr['recall'])} {_pct(rr['recall'])}" if rr and rr["recall"] is not None else "—")
         table.add_row(*row)
     console.print(table)
+    if generators:
+        console.print(t("gen_note", lang), style="dim")
     if stats["weakest"]:
         weakest = ", ".join(f"{section_label(w['day'], w['section'], lang)} ({_pct(w['accuracy'])})" for w in stats["weakest"])
         console.print(f"{t('weakest', lang)} [red]{weakest}[/]")
