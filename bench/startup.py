@@ -1,7 +1,8 @@
 """Start-up cost of the list-like commands against a bare `python -c pass`, side by side.
 
-Targets: `rabbit --help` and `rabbit exercises --json` median <= 12x, `rabbit bank list --json`
-median <= 15x (with the bank cache warm). Run: python bench/startup.py [--runs N]
+Targets: `rabbit --help`, `rabbit exercises --json` and `rabbit syllabus --json` median <= 12x,
+`rabbit bank list --json` median <= 15x (with the bank cache warm; syllabus with no record yet,
+as a learner's first look). Run: python bench/startup.py [--runs N]
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ def main() -> int:
             "rabbit --help": rabbit + ["--help"],
             "rabbit exercises --json": rabbit + ["exercises", "--json"],
             "rabbit bank list --json": rabbit + ["bank", "list", "--json"],
+            "rabbit syllabus --json": rabbit + ["syllabus", "--json"],
         }, args.runs, env)
     ok = report("start-up (median of interleaved runs)", medians, "python -c pass", {
         "rabbit --help": ("<=", 12),
         "rabbit exercises --json": ("<=", 12),
         "rabbit bank list --json": ("<=", 15),
+        "rabbit syllabus --json": ("<=", 12),
     })
     return 0 if ok else 1
 
