@@ -19,7 +19,7 @@ from quiz.problems import BankError, Problem, check_text
 SOURCES = ("confirmation", "challenge", "original")
 COMMON = {"id", "day", "stage", "section", "type", "source", "prompt", "explanation", "tags", "syllabus"}
 USER_DIR_ENV = "RABBIT_BANK"  # a directory of the learner's own question files
-CACHE_VERSION = 4  # 3: a question's own fields are one `spec` (quiz.kinds); 4: syllabus ids, stages
+CACHE_VERSION = 5  # 3: a question's own fields are one `spec` (quiz.kinds); 4: syllabus ids, stages; 5: code items derived
 
 
 @dataclass(frozen=True, init=False)
@@ -237,20 +237,50 @@ def validate_paths(paths: list[Path]) -> tuple[list[Question], list[Problem]]:
     names = set(exercises)
     out: list[Question] = []
     seen: dict[str, Question] = {}
-    for path in question_files(paths):
-        if not path.exists():
-            problems.append(Problem(path, 0, "", "no such file or directory"))
-            continue
-        for q in validate_file(path, problems, names):
-            if q.id in seen:
-                other = seen[q.id]
-                problems.append(Problem(path, q.line, f"{q.id}.id", f"duplicate id (also at {other.file}:{other.line})"))
+    shipped = resources.bank_dir().resolve()
+    for group in paths:
+        found: list[Question] = []
+        for path in question_files([group]):
+            if not path.exists():
+                problems.append(Problem(path, 0, "", "no such file or directory"))
                 continue
-            if not q.syllabus and q.type == "code" and q.exercise in exercises:
-                q = replace(q, syllabus=exercises[q.exercise].syllabus)
-            seen[q.id] = q
-            out.append(q)
+            found.extend(validate_file(path, problems, names))
+        if group.is_dir() and group.resolve() == shipped:  # the shipped bank asks every exercise's blanks
+            found.extend(code_items(exercises))
+        _add(found, exercises, seen, out, problems)
     return out, problems
+
+
+def code_items(exercises: dict) -> list[Question]:
+    """The code-choice items, derived from the exercises: one per blank (its four options and
+    answer are the blank's; day, section, syllabus and source are the exercise's)."""
+    from quiz.kinds.code import CodeSpec
+
+    out = []
+    for ex in exercises.values():
+        for blank, ident in zip(ex.blanks, ex.code_item_ids()):
+            raw = {"id": ident, "day": ex.day, "section": ex.section, "type": "code", "source": ex.source,
+                   "exercise": ex.name, "tags": ["code"]}
+            if blank is not ex.blanks[0]:
+                raw["blank"] = blank.label
+            out.append(Question(
+                id=ident, day=ex.day, section=ex.section, type="code", source=ex.source, prompt={}, explanation={},
+                spec=CodeSpec(exercise=ex.name, blank=blank.label), tags=("code",), syllabus=ex.syllabus,
+                file=str(ex.path), line=1, content_hash=_item_hash(raw)))
+    return out
+
+
+def _add(found: list[Question], exercises: dict, seen: dict, out: list[Question], problems: list[Problem]) -> None:
+    """Append the items, an id seen before being an error; a code item inherits its exercise's ids."""
+    for q in found:
+        if q.id in seen:
+            other = seen[q.id]
+            problems.append(Problem(Path(q.file), q.line, f"{q.id}.id", f"duplicate id (also at {other.file}:{other.line})"))
+            continue
+        if not q.syllabus and q.type == "code" and q.exercise in exercises:
+            q = replace(q, syllabus=exercises[q.exercise].syllabus)
+        seen[q.id] = q
+        out.append(q)
 
 
 def default_paths() -> list[Path]:

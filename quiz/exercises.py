@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +26,47 @@ class Misconception:
     error_feedback: dict | None = None  # said when only `error` matched: nothing about the rest
 
 
+# A blank's marker in a template: ___け___ (a valid identifier, so the file parses)
+MARKER = re.compile(r"___([^\W\d_][^\W_]*?)___")
+LABEL = re.compile(r"[^\W\d_][^\W_]*")
+
+# ASCII names for the exam's kana labels: `--answer a=EXPR` means (あ), `ke=` (け). The one table.
+_ROWS = {"": "aiueo", "k": "aiueo", "s": "aiueo", "t": "aiueo", "n": "aiueo", "h": "aiueo", "m": "aiueo",
+         "y": "auo", "r": "aiueo", "w": "ao"}
+_KANA = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわを"
+LABEL_ALIASES = dict(zip((c + v for c, vs in _ROWS.items() for v in vs), _KANA))
+LABEL_ALIASES.update({"shi": "し", "chi": "ち", "tsu": "つ", "fu": "ふ", "wo": "を"})
+
+
+def label_named(text: str, labels) -> str | None:
+    """The blank label `text` names among `labels`: the label itself (あ, （あ）) or its ASCII name (a)."""
+    name = text.strip().strip("()").strip().lower()
+    if name in labels:
+        return name
+    kana = LABEL_ALIASES.get(name)
+    return kana if kana in labels else None
+
+
+@dataclass(frozen=True)
+class Blank:
+    """One blank of a template: the exam's label and four candidate lines, with its own hints and
+    known wrong answers."""
+
+    label: str
+    options: tuple[str, ...]
+    answer: int  # 1-based index of the right option
+    hints: tuple[dict, ...]
+    misconceptions: tuple[Misconception, ...]
+
+    @property
+    def marker(self) -> str:
+        return f"___{self.label}___"
+
+    @property
+    def right_option(self) -> str:
+        return self.options[self.answer - 1]
+
+
 @dataclass(frozen=True)
 class Exercise:
     id: str
@@ -35,30 +77,61 @@ class Exercise:
     statement: dict
     template: Path
     reference: str
-    blank: str
-    options: tuple[str, ...]
-    answer: int
-    hints: tuple[dict, ...]
+    blanks: tuple[Blank, ...]
     explanation: dict
-    misconceptions: tuple[Misconception, ...]
     grading: dict = field(repr=False)
     path: Path = field(repr=False)
     content_hash: str = field(repr=False)
-    syllabus: tuple[str, ...] = ()  # syllabus ids (quiz.syllabus); its code item inherits them
+    syllabus: tuple[str, ...] = ()  # syllabus ids (quiz.syllabus); its code items inherit them
+    source: str = "challenge"  # its code items' source (quiz.bank.SOURCES)
+    code_item: str = ""  # the first code item's id when it is not the derived one (ids never change)
 
     @property
-    def marker(self) -> str:
-        return f"___{self.blank}___"
+    def labels(self) -> tuple[str, ...]:
+        return tuple(b.label for b in self.blanks)
 
+    def blank_of(self, label: str) -> Blank:
+        return next(b for b in self.blanks if b.label == label)
+
+    def with_blank(self, label: str) -> "Exercise":
+        """The exercise as its one blank `label` asks it (a code item's view)."""
+        return replace(self, blanks=(self.blank_of(label),))
+
+    def hint_tiers(self) -> list[tuple[Blank, dict]]:
+        """Every hint, blank by blank, gentlest first within each."""
+        return [(b, h) for b in self.blanks for h in b.hints]
+
+    def code_item_ids(self) -> list[str]:
+        """The ids of the code-choice items derived from this exercise, one per blank, in order:
+        d3.s2.code-lstm for the first, with the label appended for the others."""
+        first = self.code_item or f"d{self.day}.s{self.section}.code-{self.name.replace('_', '-')}"
+        return [first] + [f"{first}-{b.label}" for b in self.blanks[1:]]
+
+    # One-blank exercises (every one today): the blank's fields read as the exercise's, for the
+    # many callers that grade or show one blank. An exercise with several blanks has no single one.
     @property
-    def right_option(self) -> str:
-        return self.options[self.answer - 1]
+    def only(self) -> Blank:
+        if len(self.blanks) != 1:
+            raise ValueError(f"exercise {self.name} has {len(self.blanks)} blanks; use .blanks")
+        return self.blanks[0]
+
+    blank = property(lambda self: self.only.label)
+    marker = property(lambda self: self.only.marker)
+    options = property(lambda self: self.only.options)
+    answer = property(lambda self: self.only.answer)
+    right_option = property(lambda self: self.only.right_option)
+    hints = property(lambda self: self.only.hints)
+    misconceptions = property(lambda self: self.only.misconceptions)
 
 
-_FIELDS = {
-    "id", "name", "day", "section", "title", "statement", "template", "reference", "blank",
-    "options", "answer", "hints", "explanation", "misconceptions", "grading", "syllabus",
-}
+_COMMON = {"id", "name", "day", "section", "title", "statement", "template", "reference", "explanation",
+           "grading", "syllabus"}
+_OPTIONAL = {"source", "code_item"}
+_BLANK = {"options", "answer", "hints", "misconceptions"}  # each blank's own, beside its label
+_ONE_BLANK = {"blank"} | _BLANK  # the form of one blank: these at the top level
+_FIELDS = _COMMON | _ONE_BLANK  # the fields of the one-blank form (blanks: replaces _ONE_BLANK)
+# lines that say where an exercise sits or how its quiz items are named, not what the learner answers
+_NOT_HASHED = (b"syllabus:", b"source:", b"code_item:")
 
 
 def parse(path: Path, raw, problems: list[Problem], templates: Path) -> Exercise | None:
@@ -69,77 +142,173 @@ def parse(path: Path, raw, problems: list[Problem], templates: Path) -> Exercise
         return None
     start = len(problems)
     line = raw.line_of if isinstance(raw, yamlio.LineDict) else (lambda k: 0)
+    listed = "blanks" in raw
+    fields = _COMMON | ({"blanks"} if listed else _ONE_BLANK)
     for key in raw:
-        if key not in _FIELDS:
-            problems.append(Problem(path, line(key), key, f"unknown field; expected one of {', '.join(sorted(_FIELDS))}"))
-    for key in sorted(_FIELDS - set(raw)):
+        if key in _OPTIONAL or key in fields:
+            continue
+        if listed and key in _ONE_BLANK:
+            problems.append(Problem(path, line(key), key, "with blanks:, each blank's label, options, answer, hints "
+                                    "and misconceptions go inside its entry of blanks"))
+        else:
+            problems.append(Problem(path, line(key), key, f"unknown field; expected one of "
+                                    f"{', '.join(sorted(fields | _OPTIONAL))}"))
+    for key in sorted(fields - set(raw)):
         problems.append(Problem(path, getattr(raw, "line", 0), key, "missing field"))
     if len(problems) > start:
         return None
     require(isinstance(raw["id"], str), problems, path, line("id"), "id", "expected a string")
     require(isinstance(raw["name"], str) and raw["name"].isidentifier(), problems, path, line("name"), "name", "expected a name like lstm")
-    for key in ("day", "section", "answer"):
-        require(isinstance(raw[key], int) and not isinstance(raw[key], bool), problems, path, line(key), key, "expected an integer")
+    for key in ("day", "section"):
+        require(_is_int(raw[key]), problems, path, line(key), key, "expected an integer")
     for key in ("title", "statement", "explanation"):
         check_text(raw[key], problems, path, line(key), key)
+    from quiz.bank import SOURCES
+
+    if "source" in raw:
+        require(raw["source"] in SOURCES, problems, path, line("source"), "source",
+                f"expected one of {', '.join(SOURCES)}, got {raw['source']!r}")
+    if "code_item" in raw:
+        require(isinstance(raw["code_item"], str) and raw["code_item"].strip() != "" and not any(
+            c.isspace() for c in raw["code_item"]), problems, path, line("code_item"), "code_item",
+            "expected the id of its code item, e.g. d3.s1.code-traverse")
     ids = syllabus.check_ids(raw["syllabus"], problems, path, line("syllabus"), "syllabus")
-    options = raw["options"]
-    if not (isinstance(options, list) and len(options) == 4 and all(isinstance(o, str) for o in options)):
-        problems.append(Problem(path, line("options"), "options", "expected a list of exactly 4 code strings"))
-    elif isinstance(raw["answer"], int) and not 1 <= raw["answer"] <= 4:
-        problems.append(Problem(path, line("answer"), "answer", f"{raw['answer']} is not among the options 1-4"))
-    hints = raw["hints"]
-    if not isinstance(hints, list) or not hints:
-        problems.append(Problem(path, line("hints"), "hints", "expected a list of {ja, en} hints"))
-    else:
-        for i, h in enumerate(hints):
-            check_text(h, problems, path, _item_line(hints, i, line("hints")), f"hints[{i}]")
-    mis = raw["misconceptions"]
-    misconceptions = []
-    if not isinstance(mis, list):
-        problems.append(Problem(path, line("misconceptions"), "misconceptions", "expected a list"))
-    else:
-        for i, m in enumerate(mis):
-            where = f"misconceptions[{i}]"
-            mline = getattr(m, "line", line("misconceptions"))
-            if not isinstance(m, dict) or "feedback" not in m or not ({"answers", "error"} & set(m)):
-                problems.append(Problem(path, mline, where, "expected answers and/or error, and feedback"))
-                continue
-            extra = set(m) - {"answers", "error", "feedback", "error_feedback"}
-            if extra:
-                problems.append(Problem(path, mline, where, f"unknown field {sorted(extra)[0]}"))
-            check_text(m["feedback"], problems, path, mline, f"{where}.feedback")
-            if m.get("error") is not None and "error_feedback" not in m:
-                problems.append(Problem(path, mline, f"{where}.error_feedback", "missing: what to say when only "
-                                        "the error matched (it must not assume the rest of the answer is right)"))
-            elif "error_feedback" in m:
-                check_text(m["error_feedback"], problems, path, mline, f"{where}.error_feedback")
-            answers = m.get("answers") or []
-            if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
-                problems.append(Problem(path, mline, f"{where}.answers", "expected a list of expressions"))
-                answers = []
-            error_feedback = dict(m["error_feedback"]) if isinstance(m.get("error_feedback"), dict) else None
-            misconceptions.append(Misconception(tuple(answers), m.get("error"), dict(m["feedback"]), error_feedback))
+    if listed:
+        blanks = _parse_blanks(raw["blanks"], problems, path, line("blanks"))
+    else:  # the one-blank form: its fields at the top level, read as a list of one
+        one = {k: raw[k] for k in _ONE_BLANK}
+        found = _parse_blank(one, problems, path, line, "", str(raw["blank"]))
+        blanks = [found] if found else []
     template = templates / str(raw["template"])
     if not template.is_file():
         problems.append(Problem(path, line("template"), "template", f"no template file {template.name} in {templates}"))
-    elif f"___{raw['blank']}___" not in template.read_text(encoding="utf-8"):
-        problems.append(Problem(path, line("blank"), "blank", f"the template holds no marker ___{raw['blank']}___"))
+    else:
+        _check_markers(template, blanks, problems, path, line("blanks" if listed else "blank"), "blanks" if listed else "blank")
     _check_grading(raw["grading"], problems, path, line("grading"))
     if len(problems) > start:
         return None
     # the syllabus ids say where the exercise sits on the map, not what the learner answered: adding or
     # changing them does not make the exercise "changed since you last answered it"
-    text = b"".join(ln for ln in path.read_bytes().splitlines(keepends=True) if not ln.startswith(b"syllabus:"))
+    text = b"".join(ln for ln in path.read_bytes().splitlines(keepends=True) if not ln.startswith(_NOT_HASHED))
     digest = hashlib.sha256(text + template.read_bytes()).hexdigest()[:16]
     return Exercise(
         id=raw["id"], name=raw["name"], day=raw["day"], section=raw["section"],
         title=dict(raw["title"]), statement=dict(raw["statement"]), template=template,
-        reference=str(raw["reference"]), blank=str(raw["blank"]), options=tuple(options),
-        answer=raw["answer"], hints=tuple(dict(h) for h in hints), explanation=dict(raw["explanation"]),
-        misconceptions=tuple(misconceptions), grading=raw["grading"], path=path, content_hash=digest,
-        syllabus=ids,
+        reference=str(raw["reference"]), blanks=tuple(blanks), explanation=dict(raw["explanation"]),
+        grading=raw["grading"], path=path, content_hash=digest, syllabus=ids,
+        source=raw.get("source", "challenge"), code_item=raw.get("code_item", ""),
     )
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _parse_blanks(entries, problems: list[Problem], path: Path, at: int) -> list[Blank]:
+    from quiz import yamlio
+
+    if not isinstance(entries, list) or not entries:
+        problems.append(Problem(path, at, "blanks", "expected a list of blanks, each {label, options, answer, hints, "
+                                "misconceptions}"))
+        return []
+    out: list[Blank] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        where = f"blanks[{i}]"
+        eline = _item_line(entries, i, at)
+        if not isinstance(entry, dict):
+            problems.append(Problem(path, eline, where, "expected a mapping {label, options, answer, hints, misconceptions}"))
+            continue
+        line = entry.line_of if isinstance(entry, yamlio.LineDict) else (lambda k: eline)
+        bad = len(problems)
+        for key in entry:
+            if key not in _BLANK | {"label"}:
+                problems.append(Problem(path, line(key), f"{where}.{key}", "unknown field; expected one of "
+                                        f"{', '.join(sorted(_BLANK | {'label'}))}"))
+        for key in sorted((_BLANK | {"label"}) - set(entry)):
+            problems.append(Problem(path, eline, f"{where}.{key}", "missing field"))
+        if len(problems) > bad:
+            continue
+        label = entry["label"]
+        if not isinstance(label, str) or not LABEL.fullmatch(label):
+            problems.append(Problem(path, line("label"), f"{where}.label", "expected the exam's label, a word such as あ"))
+            continue
+        if label in seen:
+            problems.append(Problem(path, line("label"), f"{where}.label", f"label {label} is given twice"))
+            continue
+        seen.add(label)
+        found = _parse_blank(entry, problems, path, line, f"{where}.", label)
+        if found:
+            out.append(found)
+    return out
+
+
+def _parse_blank(raw: dict, problems: list[Problem], path: Path, line, where: str, label: str) -> Blank | None:
+    """One blank's options, answer, hints and misconceptions (`where`: the field prefix, blanks[1].)."""
+    start = len(problems)
+    options, answer = raw["options"], raw["answer"]
+    if not _is_int(answer):
+        problems.append(Problem(path, line("answer"), f"{where}answer", "expected an integer"))
+    if not (isinstance(options, list) and len(options) == 4 and all(isinstance(o, str) for o in options)):
+        problems.append(Problem(path, line("options"), f"{where}options", "expected a list of exactly 4 code strings"))
+    elif _is_int(answer) and not 1 <= answer <= 4:
+        problems.append(Problem(path, line("answer"), f"{where}answer", f"{answer} is not among the options 1-4"))
+    hints = raw["hints"]
+    if not isinstance(hints, list) or not hints:
+        problems.append(Problem(path, line("hints"), f"{where}hints", "expected a list of {ja, en} hints"))
+    else:
+        for i, h in enumerate(hints):
+            check_text(h, problems, path, _item_line(hints, i, line("hints")), f"{where}hints[{i}]")
+    mis = raw["misconceptions"]
+    misconceptions = []
+    if not isinstance(mis, list):
+        problems.append(Problem(path, line("misconceptions"), f"{where}misconceptions", "expected a list"))
+    else:
+        for i, m in enumerate(mis):
+            found = _parse_misconception(m, problems, path, getattr(m, "line", line("misconceptions")),
+                                         f"{where}misconceptions[{i}]")
+            if found:
+                misconceptions.append(found)
+    if len(problems) > start:
+        return None
+    return Blank(label, tuple(options), answer, tuple(dict(h) for h in hints), tuple(misconceptions))
+
+
+def _parse_misconception(m, problems: list[Problem], path: Path, mline: int, where: str) -> Misconception | None:
+    if not isinstance(m, dict) or "feedback" not in m or not ({"answers", "error"} & set(m)):
+        problems.append(Problem(path, mline, where, "expected answers and/or error, and feedback"))
+        return None
+    extra = set(m) - {"answers", "error", "feedback", "error_feedback"}
+    if extra:
+        problems.append(Problem(path, mline, where, f"unknown field {sorted(extra)[0]}"))
+    check_text(m["feedback"], problems, path, mline, f"{where}.feedback")
+    if m.get("error") is not None and "error_feedback" not in m:
+        problems.append(Problem(path, mline, f"{where}.error_feedback", "missing: what to say when only "
+                                "the error matched (it must not assume the rest of the answer is right)"))
+    elif "error_feedback" in m:
+        check_text(m["error_feedback"], problems, path, mline, f"{where}.error_feedback")
+    answers = m.get("answers") or []
+    if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
+        problems.append(Problem(path, mline, f"{where}.answers", "expected a list of expressions"))
+        answers = []
+    error_feedback = dict(m["error_feedback"]) if isinstance(m.get("error_feedback"), dict) else None
+    return Misconception(tuple(answers), m.get("error"), dict(m["feedback"]), error_feedback)
+
+
+def _check_markers(template: Path, blanks: list[Blank], problems: list[Problem], path: Path, at: int, key: str) -> None:
+    """Each blank's marker is in the template exactly once, and the template holds no other marker."""
+    source = template.read_text(encoding="utf-8")
+    for i, b in enumerate(blanks):
+        where = f"blanks[{i}].label" if key == "blanks" else key
+        count = source.count(b.marker)
+        if count != 1:
+            problems.append(Problem(path, at, where, f"the template {template.name} holds the marker {b.marker} "
+                                    f"{count} times; expected exactly once"))
+    labels = {b.label for b in blanks}
+    for other in sorted(set(MARKER.findall(source)) - labels):
+        if blanks:  # a blank that failed validation is reported on its own
+            problems.append(Problem(path, at, key, f"the template {template.name} holds a marker ___{other}___ "
+                                    "that no blank declares"))
 
 
 def _item_line(seq, i: int, default: int) -> int:
@@ -207,17 +376,19 @@ def _to_json(ex: Exercise) -> dict:
 
 def _from_json(d: dict) -> Exercise:
     d["template"], d["path"] = Path(d["template"]), Path(d["path"])
-    d["misconceptions"] = tuple(Misconception(tuple(m["answers"]), m["error"], m["feedback"], m.get("error_feedback"))
-                                for m in d["misconceptions"])
-    for key in ("options", "hints", "syllabus"):
-        d[key] = tuple(d.get(key) or ())
+    d["blanks"] = tuple(
+        Blank(b["label"], tuple(b["options"]), b["answer"], tuple(b["hints"]),
+              tuple(Misconception(tuple(m["answers"]), m["error"], m["feedback"], m.get("error_feedback"))
+                    for m in b["misconceptions"]))
+        for b in d["blanks"])
+    d["syllabus"] = tuple(d.get("syllabus") or ())
     return Exercise(**d)
 
 
 def _fingerprint(directory: Path, templates: Path) -> str:
     from quiz import syllabus
 
-    h = hashlib.sha256(f"exercises-v3:{syllabus.fingerprint()}".encode())
+    h = hashlib.sha256(f"exercises-v4:{syllabus.fingerprint()}".encode())
     for path in sorted(directory.glob("*.yaml")) + sorted(templates.glob("*.py")):
         h.update(str(path).encode())
         h.update(path.read_bytes())

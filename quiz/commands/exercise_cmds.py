@@ -7,7 +7,7 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -61,7 +61,7 @@ def cmd_exercises(json_out: bool = JsonOpt, lang: Optional[str] = LangOpt) -> No
     out.print(table)
 
 
-def cmd_show(name: str = typer.Argument(..., help="traverse, bptt, gradient_clipping, lstm, gru, bidirectional, encode or attention",
+def cmd_show(name: str = typer.Argument(..., help="The exercise, e.g. lstm (rabbit exercises lists them).",
                                      autocompletion=completion.exercise_names),
              lang: Optional[str] = LangOpt) -> None:
     """Show the statement and the code with the blank, and the file to edit. / 問題文と穴埋めコード。
@@ -74,12 +74,13 @@ def cmd_show(name: str = typer.Argument(..., help="traverse, bptt, gradient_clip
     out = view.console()
     path = learner_copy(ex)
     source = path.read_text(encoding="utf-8")
-    blank_lines = {i + 1 for i, line in enumerate(source.splitlines()) if ex.marker in line}
+    blank_lines = {i + 1 for i, line in enumerate(source.splitlines()) if any(b.marker in line for b in ex.blanks)}
     view.intro(out, ex, lang)
     view.code(out, source, blank_lines)
-    out.print(f"\n[bold]{t('options', lang)}[/] ({ex.blank}):")
-    for i, opt in enumerate(ex.options, 1):
-        view.hanging(out, f"  {i}. ", opt)
+    for b in ex.blanks:
+        out.print(f"\n[bold]{t('options', lang)}[/] ({b.label}):")
+        for i, opt in enumerate(b.options, 1):
+            view.hanging(out, f"  {i}. ", opt)
     statuses = open_store().exercise_status()
     if _status_of(ex, statuses) == "passed":
         out.print(f"\n[bold]{t('explanation', lang)}[/]")
@@ -92,7 +93,7 @@ def cmd_show(name: str = typer.Argument(..., help="traverse, bptt, gradient_clip
 def cmd_submit(
     name: str = typer.Argument(..., help="The exercise to grade, e.g. lstm.", autocompletion=completion.exercise_names),
     file: Optional[Path] = typer.Option(None, "--file", "-f", help="Grade this file instead of your copy."),
-    answer: Optional[str] = typer.Option(None, "--answer", "-a", help="Put this one expression into the blank and grade it; a number (3) means that option of `rabbit show`."),
+    answer: Optional[List[str]] = typer.Option(None, "--answer", "-a", help="Put this one expression into the blank and grade it; a number (3) means that option of `rabbit show`. Several blanks: --answer あ=EXPR --answer い=EXPR (a=EXPR too)."),
     json_out: bool = JsonOpt,
     lang: Optional[str] = LangOpt,
 ) -> None:
@@ -105,12 +106,15 @@ def cmd_hint(name: str = typer.Argument(..., help="The exercise, e.g. lstm.", au
     lang = pick_lang(lang)
     ex = exercise_named(name, lang)
     store = open_store()
-    tier = min(store.hints_shown(ex.id) + 1, len(ex.hints))
+    tiers = ex.hint_tiers()  # several blanks: each blank's hints in turn, labelled
+    tier = min(store.hints_shown(ex.id) + 1, len(tiers))
     store.record_hint(ex.id, tier)
     out = view.console()
-    out.print(f"[bold]{t('hint_tier', lang, tier=tier, total=len(ex.hints))}[/] ({ex.name})")
-    view.prose(out, text(ex.hints[tier - 1], lang).strip())
-    if tier == len(ex.hints):
+    blank, hint = tiers[tier - 1]
+    where = f"{ex.name} ({blank.label})" if len(ex.blanks) > 1 else ex.name
+    out.print(f"[bold]{t('hint_tier', lang, tier=tier, total=len(tiers))}[/] ({where})")
+    view.prose(out, text(hint, lang).strip())
+    if tier == len(tiers):
         view.prose(out, t("hint_last", lang, name=ex.name), style="dim")
 
 
@@ -181,7 +185,7 @@ def cmd_watch(
             path = learner_copy(ex)
             view.intro(out, ex, lang)
             out.print()
-            view.prose(out, t("watch_blank", lang, blank=ex.blank, name=ex.name))
+            view.prose(out, t("watch_blank", lang, blank=", ".join(ex.labels), name=ex.name))
             out.print(f"  {path}", markup=False, soft_wrap=True)
             view.prose(out, t("watching", lang), style="bold")
             last = None

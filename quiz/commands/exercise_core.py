@@ -75,7 +75,10 @@ def summary_line(verdict, ex, lang: str) -> str:
 
 
 def render_verdict(verdict, ex, lang: str) -> None:
-    if verdict.option:
+    if isinstance(verdict.option, dict):  # several blanks: {label: number}
+        for label, n in verdict.option.items():
+            say(t("chosen_option_of", lang, label=label, n=n, code=verdict.answers.get(label)), "bold")
+    elif verdict.option:
         say(t("chosen_option", lang, n=verdict.option, code=verdict.answer), "bold")
     if verdict.passed:
         say(f"✔ {summary_line(verdict, ex, lang)}", "bold", "green")
@@ -131,37 +134,46 @@ def feedback_lines(verdict, ex, lang: str) -> list[str]:
         lines.append(t("more_failures", lang, n=len(verdict.failed) - len(shown)))
     if any(c.kind == "fresh" for c in shown):
         lines.append(t("fresh_note", lang))
-    m = verdict.misconception
-    if m and verdict.misconception_by == "error" and m.error_feedback:
-        lines.append(t("misconception", lang) + " " + text(m.error_feedback, lang).strip())
-    elif m and verdict.misconception_by != "error":
-        lines.append(t("misconception", lang) + " " + text(m.feedback, lang).strip())
+    lines.extend(_mistake_lines(verdict.misconception, verdict.misconception_by, lang))
+    for label, alone in verdict.by_blank.items():  # several blanks: each graded with the others right
+        lines.append(t("blank_right" if alone["passed"] else "blank_wrong", lang, label=label))
+        lines.extend("  " + s for s in _mistake_lines(alone["misconception"], alone["by"], lang))
     if verdict.output.strip():
         lines.append(t("learner_output", lang))
         lines.extend("  " + s for s in verdict.output.strip().splitlines()[:20])
     return lines
 
 
-def submit(name: str, file: Path | None = None, answer: str | None = None, json_out: bool = False,
+def _mistake_lines(m, by: str, lang: str) -> list[str]:
+    """A named misconception's feedback (matched by its error alone: error_feedback only)."""
+    if m and by == "error" and m.error_feedback:
+        return [t("misconception", lang) + " " + text(m.error_feedback, lang).strip()]
+    if m and by != "error":
+        return [t("misconception", lang) + " " + text(m.feedback, lang).strip()]
+    return []
+
+
+def submit(name: str, file: Path | None = None, answer: str | list[str] | None = None, json_out: bool = False,
            lang: str | None = None) -> int:
-    """Grade and record one submission; print the verdict; return the exit code (0 pass, 1 fail)."""
+    """Grade and record one submission; print the verdict; return the exit code (0 pass, 1 fail).
+
+    `answer`: the --answer values: one EXPR for an exercise of one blank, LABEL=EXPR per blank
+    (a=EXPR for (あ)); an option number means that option of its blank."""
     from quiz import grading
     lang = pick_lang(lang)
     ex = exercise_named(name, lang)
-    if file is not None and answer is not None:
+    if isinstance(answer, str):
+        answer = [answer]
+    if file is not None and answer:
         _usage(t("both_file_answer", lang))
     option = None
-    if answer is not None:
+    if answer:
+        given, option = _given_answers(ex, answer, lang)
         try:
-            option = grading.option_number(ex, answer)
-            if option:
-                answer = ex.options[option - 1]
-            source = grading.fill(ex, answer)
-        except grading.OptionError as e:
-            _usage(t("no_option", lang, number=e.number, count=len(ex.options), name=ex.name))
+            source = grading.fill(ex, given)
         except grading.AnswerError as e:
             _usage(_bad_answer(e, ex, lang))
-        given = grading.normalise_answer(answer)
+        given = {label: grading.normalise_answer(a) for label, a in given.items()}
     else:
         path = file if file is not None else learner_copy(ex)
         if not path.is_file():
@@ -176,7 +188,9 @@ def submit(name: str, file: Path | None = None, answer: str | None = None, json_
     except OSError as e:  # no temporary directory, no processes left...: the machine, not the learner
         _usage(f"could not start the grading box ({e.strerror or e}). "
                "The disk may be full or the temporary directory unusable; nothing was recorded.")
-    verdict.option = option
+    if option and len(ex.blanks) == 1:
+        option = option[ex.blanks[0].label]  # one blank: its number, as always
+    verdict.option = option or None
     recorded = verdict.reason != "blank"
     if recorded:
         record(ex, verdict)
@@ -210,6 +224,33 @@ def refill_pool(ex) -> None:
     freshcases.refill(ex)
 
 
+def _given_answers(ex, values: list[str], lang: str) -> tuple[dict, dict]:
+    """--answer values → ({label: expression}, {label: option number} for those given as one);
+    a label unknown, missing or given twice, or an option the blank lacks, is a usage error."""
+    from quiz import grading
+
+    try:
+        given = grading.labelled_answers(ex, values)
+    except grading.LabelError as e:
+        named = {"name": ex.name, "labels": ", ".join(f"({x})" for x in e.labels),
+                 "all": ", ".join(f"({x})" for x in ex.labels)}
+        if e.problem == "unknown":
+            _usage(t("labels_unknown", lang, **named))
+        elif e.problem == "missing":
+            _usage(t("labels_missing", lang, **named))
+        _usage(t("labels_twice", lang, **named))
+    options = {}
+    for b in ex.blanks:
+        try:
+            number = grading.option_number(b, given[b.label])
+        except grading.OptionError as e:
+            _usage(t("no_option", lang, number=e.number, count=len(b.options), name=ex.name))
+        if number:
+            options[b.label] = number
+            given[b.label] = b.options[number - 1]
+    return given, options
+
+
 def _bad_answer(e, ex, lang: str) -> str:
     from quiz.grading import ime
 
@@ -226,7 +267,11 @@ def record(ex, verdict) -> None:
     if verdict.private_seed is not None:  # grading.replay(ex, source, seed) reproduces the verdict
         detail["private_seed"] = verdict.private_seed
     if verdict.option:  # the answer column holds the option's code; this says it came as a number
-        detail["option"] = verdict.option
+        detail["option"] = verdict.option  # several blanks: {label: number}
+    if len(ex.blanks) > 1:  # the answer column holds LABEL=EXPR; here each blank's, and which were right
+        detail["answers"] = verdict.answers
+        if verdict.by_blank:
+            detail["blanks"] = {label: b["passed"] for label, b in verdict.by_blank.items()}
     open_store().record(Attempt(
         item_id=ex.id, kind="exercise", correct=verdict.passed, answer=verdict.answer,
         duration_ms=int(verdict.seconds * 1000), item_hash=ex.content_hash, detail=detail,
@@ -239,7 +284,8 @@ def fast_submit(argv: list[str]) -> int | None:
     Handles only the plain forms (NAME with --answer/-a, --file/-f, --json, --lang); anything
     else (help, unknown options, missing values) returns None and typer parses it as usual.
     """
-    name = file = answer = lang = None
+    name = file = lang = None
+    answer: list[str] = []
     json_out = False
     it = iter(argv)
     for arg in it:
@@ -250,7 +296,7 @@ def fast_submit(argv: list[str]) -> int | None:
                 if value is None:
                     return None
             if key in ("--answer", "-a"):
-                answer = value
+                answer.append(value)
             elif key in ("--file", "-f"):
                 file = Path(value)
             else:
@@ -263,4 +309,4 @@ def fast_submit(argv: list[str]) -> int | None:
             name = arg
     if name is None:
         return None
-    return submit(name, file, answer, json_out, lang)
+    return submit(name, file, answer or None, json_out, lang)

@@ -39,6 +39,7 @@ _API = {
     "Verdict": "verdict", "CaseResult": "verdict", "Reason": "verdict", "CaseReason": "verdict",
     "AnswerError": "blanks", "OptionError": "blanks", "fill": "blanks", "option_number": "blanks",
     "normalise_answer": "blanks", "extract_answer": "blanks", "unfilled_blanks": "blanks",
+    "extract_answers": "blanks", "labelled_answers": "blanks", "LabelError": "blanks",
     "find_misconception": "misconceptions", "match_misconception": "misconceptions",
 }
 

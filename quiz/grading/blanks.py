@@ -1,17 +1,16 @@
-"""The blank and the learner's answer to it: fill the template with an answer, find blanks still
-unfilled, extract what was written in place of the blank, read an answer given as an option
-number.
+"""The blanks and the learner's answers to them: fill the template with answers ({label: expr}),
+find blanks still unfilled, extract what was written in place of each blank, read an answer
+given as an option number or as LABEL=EXPR.
 """
 
 from __future__ import annotations
 
 import re
 
-from quiz.exercises import Exercise
+from quiz.exercises import MARKER, Blank, Exercise, label_named
 from quiz.grading.ime import StrayChar
 from quiz.grading.ime import find as find_stray
 
-MARKER = re.compile(r"___([^\W\d_][^\W_]*?)___")
 # what a learner types for "option 3" (after NFKC: ３ → 3, ③ → 3, ⑶ → (3), （3） → (3))
 OPTION = re.compile(r"(?:option|選択肢|no\.?|#)?\s*[(\[]?\s*(\d{1,3})\s*[)\]]?\s*\.?", re.IGNORECASE)
 
@@ -32,7 +31,50 @@ class OptionError(AnswerError):
         self.number = number
 
 
-def option_number(ex: Exercise, answer: str) -> int | None:
+class LabelError(AnswerError):
+    """Answers that do not say, one for each, which blank they fill (`unknown`, `missing`, `twice`)."""
+
+    def __init__(self, problem: str, labels: list[str]):
+        super().__init__(f"{problem}: {', '.join(labels)}")
+        self.problem, self.labels = problem, labels
+
+
+# LABEL=EXPR (also (あ)=EXPR); `==` is a comparison, not a label
+LABELLED = re.compile(r"\s*(\(?\s*[^\W\d_][^\W_]*\s*\)?)\s*=(?!=)(.*)", re.DOTALL)
+
+
+def labelled_answers(ex: Exercise, given: list[str]) -> dict[str, str]:
+    """--answer values → {label: text}. One blank takes a bare EXPR; several need LABEL=EXPR each
+    (the label, or its ASCII name: a=EXPR for (あ)). Raises LabelError."""
+    labels = ex.labels
+    out: dict[str, str] = {}
+    unknown, twice = [], []
+    for value in given:
+        text = normalise_answer(value)
+        m = LABELLED.fullmatch(text)
+        label = label_named(m.group(1), labels) if m else None
+        if label is None:
+            if len(labels) == 1 and not m or len(labels) == 1 and len(given) == 1:
+                label, expr = labels[0], value  # one blank: the whole text is its expression
+            else:
+                unknown.append(m.group(1).strip() if m else value)
+                continue
+        else:
+            expr = m.group(2)
+        if label in out:
+            twice.append(label)
+        out[label] = expr
+    if unknown:
+        raise LabelError("unknown", unknown)
+    if twice:
+        raise LabelError("twice", twice)
+    missing = [label for label in labels if label not in out]
+    if missing:
+        raise LabelError("missing", missing)
+    return {label: out[label] for label in labels}
+
+
+def option_number(ex: Exercise | Blank, answer: str) -> int | None:
     """The option `answer` names by its number (3, ３, (3), ③), or None for an expression.
 
     An exercise whose options are themselves numbers keeps them as expressions.
@@ -56,16 +98,24 @@ def normalise_answer(text: str) -> str:
     return nfkc(text)
 
 
-def fill(ex: Exercise, answer: str) -> str:
-    """The template with the blank replaced by `answer` (one expression)."""
+def fill(ex: Exercise, answers: dict[str, str] | str) -> str:
+    """The template with each blank replaced by its answer ({label: expression}; a plain string
+    for an exercise of one blank). A blank without an answer keeps its marker."""
     import ast
 
-    answer = normalise_answer(answer)
-    try:
-        ast.parse(answer, mode="eval")
-    except SyntaxError as e:
-        raise AnswerError(e.msg, find_stray(answer)[0]) from None
-    return ex.template.read_text(encoding="utf-8").replace(ex.marker, f"({answer})")
+    if isinstance(answers, str):
+        answers = {ex.only.label: answers}
+    source = ex.template.read_text(encoding="utf-8")
+    for b in ex.blanks:
+        if b.label not in answers:
+            continue
+        answer = normalise_answer(answers[b.label])
+        try:
+            ast.parse(answer, mode="eval")
+        except SyntaxError as e:
+            raise AnswerError(e.msg, find_stray(answer)[0]) from None
+        source = source.replace(b.marker, f"({answer})")
+    return source
 
 
 def unfilled_blanks(source: str) -> list[str]:
@@ -88,16 +138,32 @@ def unfilled_blanks(source: str) -> list[str]:
     return found
 
 
-def extract_answer(ex: Exercise, source: str) -> str | None:
-    """What the learner wrote in place of the blank, found by the template line around it."""
+def extract_answers(ex: Exercise, source: str) -> dict[str, str]:
+    """What the learner wrote in place of each blank ({label: text}), found by the template lines
+    around the markers; a blank whose line cannot be found is left out."""
+    found: dict[str, str] = {}
+    labels = set(ex.labels)
     for line in ex.template.read_text(encoding="utf-8").splitlines():
-        if ex.marker not in line:
+        parts = MARKER.split(line)  # text, label, text, label, ..., text
+        if len(parts) < 3 or not labels & set(parts[1::2]):
             continue
-        code = line.split("#", 1)[0] if "#" in line.split(ex.marker, 1)[1] else line
-        prefix, suffix = (part.strip() for part in code.split(ex.marker, 1))
+        code = line.split("#", 1)[0] if "#" in parts[-1] else line
+        parts = MARKER.split(code)
+        names = parts[1::2]
+        texts = [parts[0].strip()] + parts[2:-1:2] + [parts[-1].strip()]
+        suffix = texts[-1]
+        holes = "".join(re.escape(t) + "(.+?)" for t in texts[:-1])
+        pattern = re.compile(holes[: -len("(.+?)")] + "(.+)" + re.escape(suffix))
         for candidate in source.splitlines():
             c = candidate.split("  #", 1)[0].strip() if suffix == "" else candidate.strip()
-            if c.startswith(prefix) and c.endswith(suffix) and len(c) > len(prefix) + len(suffix):
-                return c[len(prefix) : len(c) - len(suffix) if suffix else None].strip()
-    return None
+            m = pattern.fullmatch(c)
+            if m and all(g.strip() for g in m.groups()):
+                for name, value in zip(names, m.groups()):
+                    found.setdefault(name, value.strip())
+                break
+    return {label: found[label] for label in ex.labels if label in found}
 
+
+def extract_answer(ex: Exercise, source: str) -> str | None:
+    """What the learner wrote in place of the blank of a one-blank exercise."""
+    return extract_answers(ex, source).get(ex.only.label)

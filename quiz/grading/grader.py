@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from quiz.exercises import Exercise
 from quiz.grading import box, casecache, freshcases
-from quiz.grading.blanks import extract_answer, unfilled_blanks
+from quiz.grading.blanks import extract_answers, unfilled_blanks
 from quiz.grading.ime import find as find_stray
 from quiz.grading.verdict import CaseReason, CaseResult, Reason, Verdict
 
@@ -22,19 +22,64 @@ def _afterwards(then=None) -> None:
         then()
 
 
-def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limits = box.Limits(),
+def grade(ex: Exercise, source: str, answer: str | dict | None = None, limits: box.Limits = box.Limits(),
           worker: str | None = None, fresh: casecache.Bundle | None = None, meanwhile=None) -> Verdict:
-    """Grade `source` (a whole file) for exercise `ex`. `answer` is the blank's text when known.
+    """Grade `source` (a whole file) for exercise `ex`. `answer` is what fills the blanks when
+    known: {label: text}, or the text of an exercise's one blank; else it is read from `source`.
 
     The public cases and fresh ones: `fresh` (rabbit grade draws them up front; replay() rebuilds
     recorded ones), else the pool's next bundle. `worker`: the socket of a private worker to run
     the box in (rabbit grade). `meanwhile`: called while the box runs, when it can be (box.run).
+
+    An exercise of several blanks that fails is graded once more per blank, that blank the
+    learner's and the others the reference's (verdict.by_blank): which blank is wrong is stated.
     """
     if answer is None:
-        answer = extract_answer(ex, source)
+        answers = extract_answers(ex, source)
+    elif isinstance(answer, str):
+        answers = {ex.only.label: answer}
+    else:
+        answers = dict(answer)
+    prepared: dict = {}
+    verdict = _grade_whole(ex, source, answers, limits, worker, fresh, meanwhile, prepared)
+    if not verdict.passed and verdict.reason != Reason.BLANK and len(ex.blanks) > 1:
+        _blank_by_blank(ex, verdict, limits, worker, prepared.get("fresh", fresh))
+    return verdict
+
+
+def _blank_by_blank(ex: Exercise, verdict: Verdict, limits: box.Limits, worker: str | None,
+                    fresh: casecache.Bundle | None) -> None:
+    """Each of the learner's blanks graded alone, the others set to the reference (on the same
+    fresh cases), and the misconception each one matches."""
+    from quiz.grading.blanks import AnswerError, fill
+    from quiz.grading.misconceptions import find_misconception
+
+    for b in ex.blanks:
+        mine = verdict.answers.get(b.label)
+        if mine is None:  # not found in the file: nothing to grade alone
+            continue
+        mixed = {o.label: mine if o is b else o.right_option for o in ex.blanks}
+        try:
+            alone = _grade_whole(ex, fill(ex, mixed), mixed, limits, worker, fresh, None, {})
+        except AnswerError as e:
+            verdict.by_blank[b.label] = {"passed": False, "misconception": None, "by": "", "error": str(e)}
+            continue
+        errors = [c.error for c in alone.failed if c.error] + ([alone.error] if alone.reason == Reason.LOAD else [])
+        found = None if alone.passed else find_misconception(b, mine, errors)
+        verdict.by_blank[b.label] = {"passed": alone.passed, "misconception": found[0] if found else None,
+                                     "by": found[1] if found else "", "error": ""}
+
+
+def _grade_whole(ex: Exercise, source: str, answers: dict, limits: box.Limits, worker: str | None,
+                 fresh: casecache.Bundle | None, meanwhile, prepared: dict) -> Verdict:
+    """One box run: `source` on the public and fresh cases (`prepared` keeps the bundles used)."""
+    if len(ex.blanks) == 1:
+        answer = answers.get(ex.blanks[0].label)
+    else:
+        answer = "; ".join(f"{label}={text}" for label, text in answers.items()) or None
     n_fresh = freshcases.fresh_count(ex)
     verdict = Verdict(exercise=ex.name, item_id=ex.id, passed=False, cases=len(ex.grading["cases"]) + n_fresh,
-                      answer=answer, fresh_cases=n_fresh)
+                      answer=answer, answers=answers, fresh_cases=n_fresh)
     blanks = unfilled_blanks(source)
     if blanks:
         verdict.reason = Reason.BLANK
@@ -49,8 +94,6 @@ def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limi
 
         name_misconception(verdict, ex, [])
         return verdict
-
-    prepared: dict = {}
 
     def make_payload() -> bytes:
         # called once the child is starting, so a cold cache's numpy work overlaps its start-up;
@@ -113,7 +156,7 @@ def grade(ex: Exercise, source: str, answer: str | None = None, limits: box.Limi
     return verdict
 
 
-def replay(ex: Exercise, source: str, seed: int | str, answer: str | None = None, **kw) -> Verdict:
+def replay(ex: Exercise, source: str, seed: int | str, answer: str | dict | None = None, **kw) -> Verdict:
     """Grade again on the fresh cases of a recorded `private_seed` (an int, or the hex of rabbit
     grade --csv): the same verdict, reproduced."""
     seed = int(seed, 0) if isinstance(seed, str) else int(seed)

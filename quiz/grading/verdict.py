@@ -64,7 +64,11 @@ class Verdict:
     failed: list[CaseResult] = field(default_factory=list)
     reason: str = ""  # a Reason: why the whole submission failed, when it did not get as far as cases
     error: str = ""
-    answer: str | None = None
+    answer: str | None = None  # one blank: its text; several: LABEL=EXPR for each, "; " between
+    answers: dict = field(default_factory=dict)  # label → the learner's text for that blank (as found)
+    # several blanks and a failure: label → {"passed", "misconception", "by"}, that blank graded
+    # alone (the others set to the reference): which blank is wrong, stated, not guessed
+    by_blank: dict = field(default_factory=dict)
     misconception: Misconception | None = None
     misconception_by: str = ""  # "answer": the answer is a known wrong one; "error": only its exception matched
     output: str = ""
@@ -74,6 +78,10 @@ class Verdict:
     stray: list[StrayChar] = field(default_factory=list)  # characters Python rejects (reason "load")
     fresh_cases: int = 0  # how many of `cases` were drawn fresh for this submission
     private_seed: int | None = None  # their secret seed: replay(ex, source, seed) grades the same cases
+
+    @property
+    def wrong_blanks(self) -> list[str]:
+        return [label for label, b in self.by_blank.items() if not b["passed"]]
 
     @property
     def public_cases(self) -> int:

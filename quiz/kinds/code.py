@@ -1,4 +1,6 @@
-"""code: the four candidate lines of an exercise's blank; options, key and explanation are the exercise's."""
+"""code: the four candidate lines of one blank of an exercise; options, key and explanation are the
+exercise's. The shipped bank's code items are derived from the exercises (one per blank, see
+quiz.bank.code_items); a learner's own file may still declare one (it asks the first blank)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ N_OPTIONS = 4
 class CodeSpec(Spec):
     exercise: str = ""  # the exercise's name
     shuffle: bool = True
+    blank: str = ""  # the blank's label; "" for the exercise's first
 
 
 class Code(Kind):
@@ -41,11 +44,17 @@ class Code(Kind):
         return f"{shown(exercise.answer)}. {exercise.right_option}" if exercise is not None else ""
 
     def right_answer(self, q, shown, exercises):
-        ex = exercises[q.spec.exercise]
+        ex = self.exercise(q, exercises)
         return [shown(ex.answer, len(ex.options))]
 
     def exercise(self, q, exercises):
-        return exercises.get(q.spec.exercise)
+        """The exercise as this item's blank asks it: a view holding that one blank (so its
+        options, answer and marker are the blank's)."""
+        ex = exercises.get(q.spec.exercise)
+        if ex is None or len(ex.blanks) == 1:
+            return ex
+        label = q.spec.blank if q.spec.blank in ex.labels else ex.labels[0]
+        return ex.with_blank(label)
 
     def options(self, q, exercise=None):
         return [{"ja": o, "en": o} for o in exercise.options] if exercise is not None else []
