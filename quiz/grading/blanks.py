@@ -60,7 +60,7 @@ def labelled_answers(ex: Exercise, given: list[str]) -> dict[str, str]:
                 unknown.append(m.group(1).strip() if m else value)
                 continue
         else:
-            expr = m.group(2)
+            expr = m.group(2).strip()
         if label in out:
             twice.append(label)
         out[label] = expr
