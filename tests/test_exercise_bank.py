@@ -14,11 +14,12 @@ pytestmark = pytest.mark.usefixtures("shared_warm_worker")
 # DOMAIN.md: for a 1-D w, w.dot(E.T) computes the same values as E.dot(w); grading by value
 # accepts it, and the explanation says the exam intends E.dot(w).
 SAME_VALUES = {("encode", "w.dot(E.T)")}
-NAMES = ["traverse", "bptt", "gradient_clipping", "lstm", "gru", "bidirectional", "encode", "attention"]
+NAMES = list(load_all())  # every exercise of the bank: the names come from it, not from a list here
+COURSE = {"traverse", "bptt", "gradient_clipping", "lstm", "gru", "bidirectional", "encode", "attention"}
 
 
 def test_all_eight_exercises_are_in_the_bank():
-    assert sorted(load_all()) == sorted(NAMES)
+    assert COURSE <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
