@@ -59,10 +59,12 @@ def _tour(lang: Optional[str]) -> None:
     run(["submit", "lstm", "--answer", "input_gate * a + forget_gate * prev_c"])
     exercises = load_all()
     items = session.select(bank.load(), 3, None, 4, 2026)
+    # one wrong answer, to show the feedback: on the last four-option item of the run
+    wrong = max((i for i, q in enumerate(items) if q.type in ("choice", "code")), default=None)
     lines: list[str] = []
     for i, q in enumerate(items):
         answer = kinds.right_answer(q, exercises, 2026)
-        if i == len(items) - 1 and q.type in ("choice", "code"):  # one wrong answer, to show the feedback
+        if i == wrong:
             answer = [str(int(answer[0]) % 4 + 1)]
         lines += answer
     run(["quiz", "day3", "--count", "4", "--seed", "2026"], stdin="\n".join(lines) + "\n")
