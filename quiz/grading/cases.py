@@ -92,6 +92,22 @@ def draw_value(spec: dict, dims: dict, rng: np.random.Generator):
     return float(spec["value"])
 
 
+def draw_randint(spec: dict, dims: dict, rng: np.random.Generator):
+    """Integers in [low, high) (int64): class labels, indices; `high` may be a dimension (V)."""
+    shape = [dim(d, dims) for d in spec["randint"]]
+    low, high = dim(spec.get("low", 0), dims), dim(spec.get("high", 2), dims)
+    return rng.integers(low, high, shape, dtype=np.int64)
+
+
+def draw_integer(spec: dict, dims: dict, rng: np.random.Generator):
+    """A Python int argument (a stride, a padding, a step count t), or a dimension's value."""
+    return IntArg(dim(spec["integer"], dims))
+
+
+class IntArg(int):
+    """An int input: passed to the function as an int, not as a float like `value`."""
+
+
 def draw_onehot(spec: dict, dims: dict, rng: np.random.Generator):
     n, v = (dim(d, dims) for d in spec["onehot"])
     out = np.zeros((n, v))
@@ -138,6 +154,8 @@ def fresh_cases(ex: Exercise, seed: int) -> list[Case]:
 
 
 def _materialise(value):
+    if isinstance(value, IntArg):
+        return int(value)
     return value.build() if isinstance(value, Tree) else copy.deepcopy(value)
 
 
@@ -172,6 +190,8 @@ def inputs_frame(ex: Exercise, cases: list[Case]) -> bytes:
         if isinstance(value, np.ndarray):
             arrays[key] = value
             return {"array": key}
+        if isinstance(value, IntArg):
+            return {"int": int(value)}
         return {"scalar": float(value)}
 
     manifest = {

@@ -37,6 +37,8 @@ def _build(spec, data):
         return data[spec["array"]].copy()
     if "scalar" in spec:
         return float(spec["scalar"])
+    if "int" in spec:
+        return int(spec["int"])
     if "tree" in spec:
         leaves = data[spec["leaves"]]
 

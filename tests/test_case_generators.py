@@ -1,0 +1,48 @@
+"""Exercise inputs of integer kinds: `randint` (labels, indices) and `integer` (a stride, a step t).
+
+The exam's functions take class labels, strides, paddings and step counts; they must reach the
+learner's function as integers, in the box as in the reference engine."""
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from quiz.exercises import GENERATORS
+from quiz.grading import box, cases
+from quiz.grading.result import read_result
+
+SOURCE = '''
+def f(labels, stride, x):
+    assert isinstance(stride, int) and not isinstance(stride, bool), type(stride)
+    assert labels.dtype.kind == "i", labels.dtype
+    return x[labels] * stride
+'''
+
+
+def _drawn(seed: int = 7):
+    g = {"inputs": {"labels": {"randint": ["N"], "high": "V"}, "stride": {"integer": "S"},
+                    "x": {"randn": ["V"]}}}
+    return cases._case(g, {"dims": {"N": 6, "V": 4, "S": 3}}, np.random.default_rng(seed), "ints")
+
+
+def test_randint_draws_int64_within_its_bounds_and_integer_a_dimension():
+    assert {"randint", "integer"} <= GENERATORS.keys()
+    rng = np.random.default_rng(1)
+    a = cases.generate({"randint": [200], "low": -2, "high": "V"}, {"V": 3}, rng)
+    assert a.dtype == np.int64 and a.shape == (200,) and set(a.tolist()) == {-2, -1, 0, 1, 2}
+    k = cases.generate({"integer": "2*S"}, {"S": 3}, rng)
+    assert k == 6 and isinstance(cases._materialise(k), int)
+
+
+def test_integers_reach_the_function_in_the_box_as_integers():
+    case = _drawn()
+    ex = SimpleNamespace(grading={"function": "f", "returns": ["y"]})
+    frame = cases.inputs_frame(ex, [case])
+    encoded = SOURCE.encode()
+    payload = b"RBT2" + len(encoded).to_bytes(8, "little") + encoded + len(frame).to_bytes(8, "little") + frame
+    run = box.run(payload)
+    statuses, arrays = read_result(run.result, 1, 1)
+    assert statuses == [{"ok": True}], statuses
+    labels, stride, x = (cases._materialise(v) for _, v in case.args)
+    got = arrays["c0.r0"]  # an npyio.Arr: shape and values in C order
+    np.testing.assert_array_equal(np.array(got.data).reshape(got.shape), x[labels] * stride)
