@@ -17,9 +17,11 @@ from quiz import jsoncache, resources
 from quiz.problems import BankError, Problem, check_text
 
 SOURCES = ("confirmation", "challenge", "original")
-COMMON = {"id", "day", "stage", "section", "type", "source", "prompt", "explanation", "tags", "syllabus"}
+FRAMEWORKS = ("pytorch", "tensorflow")  # the exam's framework questions: the candidate chooses one
+COMMON = {"id", "day", "stage", "section", "type", "source", "prompt", "explanation", "tags", "syllabus", "framework"}
 USER_DIR_ENV = "RABBIT_BANK"  # a directory of the learner's own question files
-CACHE_VERSION = 5  # 3: a question's own fields are one `spec` (quiz.kinds); 4: syllabus ids, stages; 5: code items derived
+CACHE_VERSION = 6  # 3: a question's own fields are one `spec` (quiz.kinds); 4: syllabus ids, stages; 5: code items derived;
+# 6: framework
 
 
 @dataclass(frozen=True, init=False)
@@ -38,12 +40,14 @@ class Question:
     spec: object = None  # a quiz.kinds.Spec
     tags: tuple = ()
     syllabus: tuple = ()  # syllabus ids (quiz.syllabus), e.g. ("3-5-2",)
+    framework: str | None = None  # "pytorch" or "tensorflow" for a framework question (FRAMEWORKS)
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
     content_hash: str = field(default="", compare=False)
 
     def __init__(self, id: str, day: int, section: int, type: str, source: str, prompt: dict, explanation: dict,
-                 spec=None, tags: tuple = (), syllabus: tuple = (), file: str = "", line: int = 0,
+                 spec=None, tags: tuple = (), syllabus: tuple = (), framework: str | None = None,
+                 file: str = "", line: int = 0,
                  content_hash: str = "", **fields):
         if spec is None:
             from quiz import kinds
@@ -55,7 +59,7 @@ class Question:
             raise TypeError(f"give the kind's fields ({', '.join(fields)}) or a spec, not both")
         values = dict(id=id, day=day, section=section, type=type, source=source, prompt=prompt,
                       explanation=explanation, spec=spec, tags=tags,
-                      syllabus=tuple(syllabus), file=file, line=line, content_hash=content_hash)
+                      syllabus=tuple(syllabus), framework=framework, file=file, line=line, content_hash=content_hash)
         for k, v in values.items():
             object.__setattr__(self, k, v)
 
@@ -77,9 +81,9 @@ def _is_int(v) -> bool:
 
 
 def _item_hash(raw: dict) -> str:
-    """What the learner answered. An item's syllabus ids say where it sits on the map, not what it
-    asks: adding or changing them does not make it "changed since you last answered it"."""
-    text = {k: v for k, v in raw.items() if k != "syllabus"}
+    """What the learner answered. An item's syllabus ids (and its framework tag) say where it sits,
+    not what it asks: adding or changing them does not make it "changed since you last answered it"."""
+    text = {k: v for k, v in raw.items() if k not in ("syllabus", "framework")}
     return hashlib.sha256(json.dumps(text, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
 
 
@@ -137,6 +141,10 @@ def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[
     tags = raw.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         problems.append(Problem(path, line("tags"), f"{label}tags", "expected a list of words"))
+    framework = raw.get("framework")
+    if "framework" in raw and framework not in FRAMEWORKS:
+        problems.append(Problem(path, line("framework"), f"{label}framework",
+                                f"expected one of {', '.join(FRAMEWORKS)}, got {framework!r}"))
     ids = syllabus.check_ids(raw["syllabus"], problems, path, line("syllabus"), f"{label}syllabus") if "syllabus" in raw else ()
     spec = kind.validate(kinds.Validation(raw, path, problems, label, line, exercise_names))
     if len(problems) > start:
@@ -144,7 +152,7 @@ def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[
     return Question(
         id=ident, day=day, section=raw["section"], type=qtype, source=raw["source"],
         prompt=dict(raw.get("prompt") or {}), explanation=dict(raw.get("explanation") or {}),
-        spec=spec, tags=tuple(tags), syllabus=ids, file=str(path), line=item_line,
+        spec=spec, tags=tuple(tags), syllabus=ids, framework=framework, file=str(path), line=item_line,
         # the text is what the learner answered; whether its options are shuffled is not part of it
         content_hash=_item_hash({k: v for k, v in raw.items() if k != "shuffle"}),
     )
