@@ -76,6 +76,14 @@ class Question:
         return getattr(self.spec, name)
 
 
+def for_framework(questions: list[Question], framework: str | None) -> list[Question]:
+    """The items a candidate who chose `framework` meets: the neutral ones and that framework's
+    (None: no choice, every item)."""
+    if framework is None:
+        return list(questions)
+    return [q for q in questions if q.framework is None or q.framework == framework]
+
+
 def _is_int(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 

@@ -2,7 +2,9 @@
 
 An item may say `framework: pytorch | tensorflow` (anything else is a validation error with file,
 line and field); the field reaches the Question, survives the bank cache and shows in
-`rabbit bank list`.
+`rabbit bank list`. `rabbit quiz|review|exam --framework pytorch|tensorflow` leave out the other
+framework's items; `rabbit config framework` saves the choice they fall back to (without one,
+quiz and review serve both, and a mock exam still asks one framework only, drawn by its seed).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ runner = CliRunner()
 
 
 def item(ident: str, framework: str | None = None, section: int = 1) -> str:
-    lines = [f"  - id: {ident}", "    day: 2", f"    section: {section}", "    type: choice", "    source: original"]
+    lines = [f"  - id: {ident}", "    day: 2", f"    section: {section}", "    type: choice", "    source: original",
+             "    syllabus: [1-1-1]"]
     if framework is not None:
         lines.append(f"    framework: {framework}")
     lines += [f"    prompt: {{ja: 問い {ident}, en: Question {ident}}}", "    options:",
@@ -67,3 +70,91 @@ def test_bank_list_shows_the_framework(tmp_path, monkeypatch):
     r = runner.invoke(app, ["bank", "list", "--day", "2", "--section", "90"], env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
     assert "framework" in r.stdout and "pytorch" in r.stdout
+
+
+# --------------------------------------------------------------------------- serving
+
+
+THREE = [item("mine.pt", "pytorch", section=90), item("mine.tf", "tensorflow", section=90), item("mine.any", section=90)]
+
+
+def quizzed(*extra: str) -> set[str]:
+    """The ids `rabbit quiz day2 --section 90 --count all` serves (every answer `?`)."""
+    r = runner.invoke(app, ["quiz", "day2", "--section", "90", "--count", "all", "--json", *extra], input="?\n" * 10)
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    return {it["id"] for it in json.loads(r.stdout[r.stdout.index("{"):])["items"]}
+
+
+def test_quiz_framework_leaves_out_the_other_frameworks_items(tmp_path, monkeypatch):
+    own_bank(tmp_path, monkeypatch, THREE)
+    assert quizzed() == {"mine.pt", "mine.tf", "mine.any"}  # no choice: both
+    assert quizzed("--framework", "pytorch") == {"mine.pt", "mine.any"}
+    assert quizzed("--framework", "TensorFlow") == {"mine.tf", "mine.any"}
+
+
+def test_a_bad_framework_option_is_a_usage_error_naming_the_two(tmp_path, monkeypatch):
+    own_bank(tmp_path, monkeypatch, THREE)
+    for args in (["quiz", "day2", "--framework", "jax"], ["exam", "--framework", "jax"],
+                 ["review", "--framework", "jax"], ["config", "framework", "jax"]):
+        r = runner.invoke(app, args, input="")
+        assert r.exit_code == 2, (args, r.output)
+        assert "pytorch" in r.stderr and "tensorflow" in r.stderr and "jax" in r.stderr, (args, r.stderr)
+        assert "Traceback" not in r.output
+
+
+def test_the_saved_framework_is_used_when_no_option_is_given(tmp_path, monkeypatch):
+    own_bank(tmp_path, monkeypatch, THREE)
+    r = runner.invoke(app, ["config", "framework"])
+    assert r.exit_code == 0 and "pytorch|tensorflow" in r.stdout  # not set: says how to choose
+    r = runner.invoke(app, ["config", "framework", "tensorflow"])
+    assert r.exit_code == 0, r.output
+    assert runner.invoke(app, ["config", "framework"]).stdout.strip() == "tensorflow"
+    assert quizzed() == {"mine.tf", "mine.any"}
+    assert quizzed("--framework", "pytorch") == {"mine.pt", "mine.any"}  # the option wins
+    assert quizzed("--framework", "none") == {"mine.pt", "mine.tf", "mine.any"}
+    r = runner.invoke(app, ["config", "framework", "none"])
+    assert r.exit_code == 0, r.output
+    assert quizzed() == {"mine.pt", "mine.tf", "mine.any"}
+
+
+def test_review_leaves_out_the_other_framework_by_the_setting_and_the_option(tmp_path, monkeypatch):
+    own_bank(tmp_path, monkeypatch, THREE)
+    quizzed()  # all three practised (missed): the first ones review --cram serves
+
+    def reviewed(*extra: str) -> set[str]:
+        r = runner.invoke(app, ["review", "--cram", "--count", "3", "--json", *extra], input="?\n" * 3)
+        assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+        return {it["id"] for it in json.loads(r.stdout[r.stdout.index("{"):])["items"]}
+
+    assert {"mine.pt", "mine.tf", "mine.any"} <= reviewed()
+    served = reviewed("--framework", "pytorch")
+    assert {"mine.pt", "mine.any"} <= served and "mine.tf" not in served
+    runner.invoke(app, ["config", "framework", "tensorflow"])
+    served = reviewed()
+    assert {"mine.tf", "mine.any"} <= served and "mine.pt" not in served
+
+
+def exam_items(*extra: str):
+    """Every askable item the bank has (--count 5000), the exam paused at once: its items and stderr."""
+    from quiz.store import Store
+
+    r = runner.invoke(app, ["exam", "--count", "5000", "--minutes", "5", *extra], input="")
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output  # end of input pauses it
+    row = Store().exam_unfinished()
+    Store().exam_set_state(row["id"], "completed", 0.0)  # the next one starts afresh
+    return set(row["items"]), r.stderr
+
+
+def test_a_mock_exam_asks_one_framework_only(tmp_path, monkeypatch):
+    own_bank(tmp_path, monkeypatch, THREE)
+    items, _ = exam_items("--framework", "pytorch", "--seed", "1")
+    assert {"mine.pt", "mine.any"} <= items and "mine.tf" not in items
+    runner.invoke(app, ["config", "framework", "tensorflow"])
+    items, _ = exam_items("--seed", "1")
+    assert {"mine.tf", "mine.any"} <= items and "mine.pt" not in items
+    runner.invoke(app, ["config", "framework", "none"])
+    for seed in ("1", "2", "3", "4"):  # no choice: the seed draws one, and the exam says which
+        items, err = exam_items("--seed", seed)
+        ours = items & {"mine.pt", "mine.tf"}
+        assert len(ours) == 1 and "mine.any" in items, (seed, items & {"mine.pt", "mine.tf", "mine.any"})
+        assert ("pytorch" if ours == {"mine.pt"} else "tensorflow") in err, err

@@ -26,6 +26,9 @@ def cmd_exam(
     review: bool = typer.Option(False, "--review", help="Show a finished exam's misses with their explanations (rabbit exam --review [ID])."),
     lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_LANG."),
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON (id, score, areas, chapters, items); cards go to stderr."),
+    framework: Optional[str] = typer.Option(None, "--framework", metavar="pytorch|tensorflow",
+                                            help="The framework whose questions the exam asks (one only, as the real exam has "
+                                                 "you choose); default: rabbit config framework, else one drawn by the seed."),
 ) -> None:
     """Sit a timed mock E資格: 100 questions in 120 minutes, drawn by syllabus chapter in proportion
     to each chapter's share of the syllabus items (1 数学的基礎 7, 2 機械学習 12, 3 深層学習の基礎 23,
@@ -68,11 +71,17 @@ def cmd_exam(
 
         from quiz.exam import draw
 
-        questions = bank.load()
+        from quiz.commands import framework_opt
+
         store = Store()
+        chosen = framework_opt.chosen(framework, store, lang)
         recent = store.answered_since((datetime.now(timezone.utc) - timedelta(days=draw.RECENT_DAYS)).isoformat())
         seed = seed if seed is not None else random.randrange(1, 10**6)
-        items = draw.draw(questions, syllabus.load(), n, seed, recent)
+        questions = bank.load()
+        if chosen is None and any(q.framework for q in questions):
+            chosen = draw.framework_for(seed)
+            print(t("exam_framework", lang, framework=chosen), file=sys.stderr)
+        items = draw.draw(bank.for_framework(questions, chosen), syllabus.load(), n, seed, recent)
         if not items:
             _usage(t("exam_short", lang, n=0))
         exam = store.exam_create(seed, mins, [q.id for q in items])

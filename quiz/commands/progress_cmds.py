@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 
 from quiz import completion
+from quiz.commands import framework_opt
 from quiz.commands.common import usage as _usage
 from quiz.i18n import pick_lang, t
 
@@ -170,6 +171,7 @@ def cmd_review(
     seed: Optional[int] = typer.Option(None, "--seed", help="Same seed: options shown in the same order (default: a new order every run)."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary at the end."),
     lang: Optional[str] = LangOpt,
+    framework: Optional[str] = framework_opt.option("the other framework's due items wait"),
 ) -> None:
     """Review what is due (FSRS), quiz items and exercises alike; misses come back in the run;
     options are shuffled at every attempt. / 復習。"""
@@ -184,7 +186,8 @@ def cmd_review(
     lang = pick_lang(lang)
     store = Store()
     exercises = load_all()
-    queue = review_queue(store, bank.load(), exercises, count, cram)
+    questions = bank.for_framework(bank.load(), framework_opt.chosen(framework, store, lang))
+    queue = review_queue(store, questions, exercises, count, cram)
     if not queue.picks:
         nxt = t("next_due", lang, when=queue.next_due.astimezone().strftime("%Y-%m-%d %H:%M")) if queue.next_due else ""
         print(t("nothing_due", lang, next=nxt))
@@ -343,6 +346,26 @@ def cmd_exam_date(
         when = _parse_exam_date(value, lang, "rabbit config exam-date")
         store.set_config("exam_date", when.isoformat())
         print(t("date_set", lang, date=when.isoformat()))
+
+
+@config_app.command("framework")
+def cmd_framework(
+    value: Optional[str] = typer.Argument(None, metavar="[pytorch|tensorflow|none]", autocompletion=framework_opt.complete,
+                                          help="The framework you will choose at the exam; none: both; omit to show."),
+    lang: Optional[str] = LangOpt,
+) -> None:
+    """Set (or show) your framework: quiz, review and exam then leave out the other one's items. / フレームワーク。"""
+    from quiz.store import Store
+
+    lang = pick_lang(lang)
+    store = Store()
+    if value is None:
+        saved = store.get_config(framework_opt.CONFIG_KEY)
+        print(saved if saved in framework_opt.FRAMEWORKS else t("framework_none", lang))
+        return
+    chosen = framework_opt.parse(value, lang, "rabbit config framework")
+    store.set_config(framework_opt.CONFIG_KEY, chosen)
+    print(t("framework_set", lang, framework=chosen) if chosen else t("framework_cleared", lang))
 
 
 def register(app: typer.Typer) -> None:

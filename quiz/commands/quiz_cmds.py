@@ -10,6 +10,7 @@ from typing import List, Optional
 import typer
 
 from quiz import completion
+from quiz.commands import framework_opt
 from quiz.commands.common import usage
 from quiz.i18n import pick_lang, t
 
@@ -30,6 +31,7 @@ def cmd_quiz(
     lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_LANG."),
     missed: bool = typer.Option(False, "--missed", help="Only questions whose last answer was wrong."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary at the end (questions go to stderr)."),
+    framework: Optional[str] = framework_opt.option("PyTorch or TensorFlow, as you will choose at the exam"),
 ) -> None:
     """Take an exam-style quiz: one answer per line (? if you don't know); options are shuffled at
     every attempt; exit 0 all correct, 1 otherwise. / 確認テストと E資格形式の問題 (わからなければ ?)。"""
@@ -45,10 +47,11 @@ def cmd_quiz(
     if d is None and topics is None:
         usage(t("bad_stage", lang, what="DAY (or --topic ID)", got=""))
     limit = _parse_count(count, lang)
-    questions = bank.load()
+    store = Store()
+    chosen = framework_opt.chosen(framework, store, lang)
+    questions = bank.for_framework(bank.load(), chosen)
     if topics is not None:
         questions = [q for q in questions if set(q.syllabus) & topics]
-    store = Store()
     only = None
     if missed:
         only = store.missed_ids()
@@ -81,7 +84,8 @@ def cmd_quiz(
     tally = run.tally
     opts = (f" --section {section}" if section is not None else "") \
         + (f" --count {count.strip()}" if count.strip() != str(DEFAULT_COUNT) else "") \
-        + (" --missed" if missed else "")
+        + (" --missed" if missed else "") \
+        + (f" --framework {framework_opt.parse(framework, lang, '--framework') or 'none'}" if framework is not None else "")
     _summary(view.console, tally, target, seed, lang, finished, opts)
     if json_out:
         print(json.dumps(tally.summary(len(items), seed, finished), ensure_ascii=False, indent=2))

@@ -11,7 +11,8 @@ no free text or self-graded description. An item belongs to the chapter of its f
 Within a chapter, items the learner answered in the last RECENT_DAYS days come only after the
 others (where the bank allows, they are avoided). The exam runs in syllabus order, so the items of
 one syllabus item sit together (the nearest the bank has to the exam's sets of 3-4). The same seed
-and the same bank and record draw the same exam.
+and the same bank and record draw the same exam. The framework questions are of one framework
+only (the candidate's choice, as at the real exam): the caller leaves out the other's.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ from collections import Counter
 
 ASKABLE = ("choice", "multi", "numeric", "generated")
 RECENT_DAYS = 3
+
+
+def framework_for(seed: int) -> str:
+    """The framework of an exam whose candidate chose none: drawn by the seed (same seed, same exam)."""
+    from quiz.bank import FRAMEWORKS
+
+    return random.Random(f"framework:{seed}").choice(FRAMEWORKS)
 
 
 def weights(syllabus) -> dict[int, float]:
