@@ -1,0 +1,69 @@
+"""positional_encoding: the reference against the paper's formula written out entry by entry,
+the bank's options per blank, and the exercise submitted through `rabbit submit`."""
+
+import math
+import subprocess
+
+import numpy as np
+import pytest
+
+from quiz import grading
+from quiz.exercises import load_all
+from quiz.resources import reference_module
+
+NAME = "positional_encoding"
+RIGHT = {"あ": "2 * (i // 2)", "い": "np.where(i % 2 == 0, np.sin(angle), np.cos(angle))"}
+WRONG = ("あ", "i")
+
+
+@pytest.mark.parametrize("T, d", [(5, 8), (7, 4), (1, 10), (50, 16), (9, 2)])
+def test_reference_matches_the_formula_entry_by_entry(T, d):
+    PE = reference_module(NAME).positional_encoding(T, d)
+    assert PE.shape == (T, d)
+    for pos in range(T):
+        for i in range(d // 2):  # i numbers the pairs of columns
+            freq = 10000 ** (2 * i / d)
+            assert PE[pos, 2 * i] == pytest.approx(math.sin(pos / freq), rel=1e-12, abs=1e-12)
+            assert PE[pos, 2 * i + 1] == pytest.approx(math.cos(pos / freq), rel=1e-12, abs=1e-12)
+
+
+def test_position_zero_alternates_zero_and_one():
+    np.testing.assert_array_equal(reference_module(NAME).positional_encoding(1, 6), [[0, 1, 0, 1, 0, 1]])
+
+
+@pytest.mark.usefixtures("shared_warm_worker")
+def test_every_wrong_option_and_misconception_fails_and_is_named_on_its_blank():
+    ex = load_all()[NAME]
+    assert grading.grade(ex, grading.fill(ex, RIGHT), answer=RIGHT).passed
+    for b in ex.blanks:
+        wrong = {o: None for i, o in enumerate(b.options, 1) if i != b.answer}
+        wrong.update({a: m for m in b.misconceptions for a in m.answers})
+        for answer, m in wrong.items():
+            given = {**RIGHT, b.label: answer}
+            verdict = grading.grade(ex, grading.fill(ex, given), answer=given)
+            assert not verdict.passed, f"({b.label}) `{answer}` passed"
+            assert verdict.by_blank[b.label]["passed"] is False
+            if m is not None:
+                assert verdict.by_blank[b.label]["misconception"] is m, f"({b.label}) `{answer}` not named"
+
+
+def _submit(rabbit_exe, *answers):
+    args = [str(rabbit_exe), "submit", NAME, "--lang", "en"]
+    for a in answers:
+        args += ["--answer", a]
+    return subprocess.run(args, capture_output=True, text=True, timeout=120)
+
+
+def test_submit_the_right_answers(rabbit_exe):
+    done = _submit(rabbit_exe, *(f"{k}={v}" for k, v in RIGHT.items()))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_submit_one_wrong_blank_is_named(rabbit_exe):
+    label, answer = WRONG
+    done = _submit(rabbit_exe, *(f"{k}={answer if k == label else v}" for k, v in RIGHT.items()))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"blank ({label}) is not right" in done.stdout
+    for other in RIGHT:
+        if other != label:
+            assert f"blank ({other}) is right" in done.stdout
