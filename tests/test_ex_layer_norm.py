@@ -1,0 +1,84 @@
+"""layer_norm: the reference against an explicit loop over tokens and features, the bank's
+options per blank, and the exercise submitted through `rabbit submit`."""
+
+import math
+import subprocess
+
+import numpy as np
+import pytest
+
+from quiz import grading
+from quiz.exercises import load_all
+from quiz.resources import reference_module
+
+NAME = "layer_norm"
+RIGHT = {"あ": "x.mean(axis=-1, keepdims=True)", "い": "((x - mu) ** 2).mean(axis=-1, keepdims=True)",
+         "う": "gamma * x_hat + beta"}
+WRONG = ("い", "((x - mu) ** 2).sum(axis=-1, keepdims=True) / (D - 1)")
+
+
+def _loop(x, gamma, beta, eps):
+    B, T, D = x.shape
+    y = np.zeros_like(x)
+    for b in range(B):
+        for t in range(T):
+            row = [float(v) for v in x[b, t]]
+            mu = sum(row) / D
+            var = sum((v - mu) ** 2 for v in row) / D
+            for j in range(D):
+                y[b, t, j] = gamma[j] * (row[j] - mu) / math.sqrt(var + eps) + beta[j]
+    return y
+
+
+@pytest.mark.parametrize("B, T, D", [(2, 3, 5), (1, 3, 4), (3, 1, 5), (2, 6, 2)])
+def test_reference_matches_the_loop(B, T, D):
+    rng = np.random.default_rng(B * 100 + T * 10 + D)
+    x = rng.standard_normal((B, T, D)) * 2.0 + 3.0
+    gamma, beta = rng.standard_normal(D), rng.standard_normal(D)
+    y = reference_module(NAME).layer_norm(x, gamma, beta, 1e-5)
+    np.testing.assert_allclose(y, _loop(x, gamma, beta, 1e-5), rtol=1e-12, atol=1e-12)
+
+
+def test_unit_gain_and_zero_shift_give_mean_zero_variance_one_per_token():
+    x = np.random.default_rng(3).standard_normal((2, 3, 7)) * 5.0 - 1.0
+    y = reference_module(NAME).layer_norm(x, np.ones(7), np.zeros(7), 0.0)
+    np.testing.assert_allclose(y.mean(axis=-1), 0.0, atol=1e-12)
+    np.testing.assert_allclose(y.var(axis=-1), 1.0, rtol=1e-12)
+
+
+@pytest.mark.usefixtures("shared_warm_worker")
+def test_every_wrong_option_and_misconception_fails_and_is_named_on_its_blank():
+    ex = load_all()[NAME]
+    assert grading.grade(ex, grading.fill(ex, RIGHT), answer=RIGHT).passed
+    for b in ex.blanks:
+        wrong = {o: None for i, o in enumerate(b.options, 1) if i != b.answer}
+        wrong.update({a: m for m in b.misconceptions for a in m.answers})
+        for answer, m in wrong.items():
+            given = {**RIGHT, b.label: answer}
+            verdict = grading.grade(ex, grading.fill(ex, given), answer=given)
+            assert not verdict.passed, f"({b.label}) `{answer}` passed"
+            assert verdict.by_blank[b.label]["passed"] is False
+            if m is not None:
+                assert verdict.by_blank[b.label]["misconception"] is m, f"({b.label}) `{answer}` not named"
+
+
+def _submit(rabbit_exe, *answers):
+    args = [str(rabbit_exe), "submit", NAME, "--lang", "en"]
+    for a in answers:
+        args += ["--answer", a]
+    return subprocess.run(args, capture_output=True, text=True, timeout=120)
+
+
+def test_submit_the_right_answers(rabbit_exe):
+    done = _submit(rabbit_exe, *(f"{k}={v}" for k, v in RIGHT.items()))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_submit_one_wrong_blank_is_named(rabbit_exe):
+    label, answer = WRONG
+    done = _submit(rabbit_exe, *(f"{k}={answer if k == label else v}" for k, v in RIGHT.items()))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"blank ({label}) is not right" in done.stdout
+    for other in RIGHT:
+        if other != label:
+            assert f"blank ({other}) is right" in done.stdout
