@@ -1,0 +1,93 @@
+"""iou: the reference against the IoU of each pair written out with scalar max/min (overlapping,
+touching, disjoint and nested boxes), the bank's options per blank, and the exercise submitted
+through `rabbit submit`."""
+
+import math
+import subprocess
+
+import numpy as np
+import pytest
+
+from quiz import grading
+from quiz.exercises import load_all
+from quiz.resources import reference_module
+
+NAME = "iou"
+RIGHT = {"あ": "np.maximum(0, ix2 - ix1)", "い": "area_a[:, None] + area_b[None, :] - inter"}
+WRONG = ("あ", "np.abs(ix2 - ix1)")
+
+
+def _pair(p, q):
+    w = max(0.0, min(p[2], q[2]) - max(p[0], q[0]))
+    h = max(0.0, min(p[3], q[3]) - max(p[1], q[1]))
+    inter = w * h
+    union = (p[2] - p[0]) * (p[3] - p[1]) + (q[2] - q[0]) * (q[3] - q[1]) - inter
+    return inter / union
+
+
+@pytest.mark.parametrize("N, M", [(3, 5), (1, 6), (4, 1), (5, 5)])
+def test_reference_matches_the_pairwise_loop(N, M):
+    rng = np.random.default_rng(N * 10 + M)
+    xywh_a, xywh_b = rng.uniform(0.2, 4.0, (N, 4)), rng.uniform(0.2, 4.0, (M, 4))
+    ref = reference_module(NAME)
+    got = ref.box_iou(xywh_a, xywh_b)
+    corners = lambda r: [r[0], r[1], r[0] + r[2], r[1] + r[3]]  # noqa: E731
+    want = np.array([[_pair(corners(p), corners(q)) for q in xywh_b] for p in xywh_a])
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_known_pairs():
+    a = np.array([[0.0, 0.0, 2.0, 2.0]])
+    b = np.array([[1.0, 1.0, 3.0, 3.0],    # overlap 1, union 7
+                  [2.0, 0.0, 4.0, 2.0],    # touching edge: 0
+                  [5.0, 5.0, 6.0, 6.0],    # disjoint in both: 0 (unclipped it would be positive)
+                  [3.0, 0.5, 4.0, 1.5],    # disjoint in x only: 0 (unclipped it would be negative)
+                  [0.5, 0.5, 1.5, 1.5],    # nested: 1/4
+                  [0.0, 0.0, 2.0, 2.0]])   # identical: 1
+    np.testing.assert_allclose(reference_module(NAME).iou(a, b), [[1 / 7, 0, 0, 0, 0.25, 1]], rtol=1e-12)
+
+
+def test_the_cases_hold_overlapping_and_disjoint_pairs():
+    from quiz.grading import cases
+
+    ref = reference_module(NAME)
+    values = np.concatenate([ref.box_iou(*(v for _, v in c.args)).ravel() for c in cases.build_cases(load_all()[NAME])])
+    assert (values == 0).sum() >= 3 and (values > 0).sum() >= 10
+
+
+@pytest.mark.usefixtures("shared_warm_worker")
+def test_every_wrong_option_and_misconception_fails_and_is_named_on_its_blank():
+    ex = load_all()[NAME]
+    assert grading.grade(ex, grading.fill(ex, RIGHT), answer=RIGHT).passed
+    for b in ex.blanks:
+        wrong = {o: None for i, o in enumerate(b.options, 1) if i != b.answer}
+        wrong.update({a: m for m in b.misconceptions for a in m.answers})
+        for answer, m in wrong.items():
+            given = {**RIGHT, b.label: answer}
+            verdict = grading.grade(ex, grading.fill(ex, given), answer=given)
+            assert not verdict.passed, f"({b.label}) `{answer}` passed"
+            assert verdict.by_blank[b.label]["passed"] is False
+            if m is not None:
+                assert verdict.by_blank[b.label]["misconception"] is m, f"({b.label}) `{answer}` not named"
+
+
+def _submit(rabbit_exe, *answers):
+    args = [str(rabbit_exe), "submit", NAME, "--lang", "en"]
+    for a in answers:
+        args += ["--answer", a]
+    return subprocess.run(args, capture_output=True, text=True, timeout=120)
+
+
+def test_submit_the_right_answers(rabbit_exe):
+    done = _submit(rabbit_exe, *(f"{k}={v}" for k, v in RIGHT.items()))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_submit_one_wrong_blank_is_named(rabbit_exe):
+    label, answer = WRONG
+    done = _submit(rabbit_exe, *(f"{k}={answer if k == label else v}" for k, v in RIGHT.items()))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"blank ({label}) is not right" in done.stdout
+    for other in RIGHT:
+        if other != label:
+            assert f"blank ({other}) is right" in done.stdout
