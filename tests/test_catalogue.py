@@ -7,6 +7,7 @@ import re
 import string
 from pathlib import Path
 
+import quiz
 from quiz import bank, i18n
 from quiz.grading.verdict import Reason
 
@@ -116,3 +117,25 @@ def test_the_import_message_names_the_export_format_rabbit_writes():
 
     for lang in ("ja", "en"):
         assert f'"format": "{transfer.FORMAT}"' in i18n.t("import_not_rabbit_json", lang, path="x")
+
+
+def test_grading_speaks_only_through_the_catalogue():
+    """No learner-facing Japanese sits in quiz/grading's code: its messages are catalogue keys
+    (the names of the characters an IME leaves behind are data, ime._KNOWN)."""
+    import ast
+
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    root = Path(quiz.__file__).parent / "grading"
+    for path in sorted(root.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "_KNOWN" for t in node.targets):
+                skip |= {id(n) for n in ast.walk(node.value)}
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") in ("compile", "match", "fullmatch", "search"):
+                skip |= {id(n) for a in node.args for n in ast.walk(a)}  # patterns that read input
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and ast.get_docstring(node):
+                skip.add(id(node.body[0].value))
+        found = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                 and id(n) not in skip and japanese.search(n.value)]
+        assert not found, (path.name, found[:3])

@@ -246,12 +246,6 @@ def isolation_report() -> dict:
     return report
 
 
-_NOTE = {
-    "ja": "rabbit: 名前空間による隔離が使えないため、リソース制限だけで採点します ({why})。詳しくは rabbit doctor。",
-    "en": "rabbit: grading with resource limits only, without namespace isolation ({why}); see rabbit doctor.",
-}
-
-
 def _noted(run: BoxRun) -> BoxRun:
     """Say once per home (a one-line note on stderr) that boxes run with resource limits only."""
     if run.isolation.startswith("rlimits"):
@@ -262,9 +256,9 @@ def _noted(run: BoxRun) -> BoxRun:
         except OSError:
             return run  # noted before (or the home is not writable: stay quiet)
         os.close(fd)
-        from quiz.i18n import pick_lang
+        from quiz.i18n import pick_lang, t
 
         why = run.isolation.partition(": ")[2] or "?"
-        print(_NOTE[pick_lang()].format(why=why), file=sys.stderr)
+        print(t("isolation_fallback", pick_lang(), why=why), file=sys.stderr)
     return run
 

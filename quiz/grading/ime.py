@@ -56,9 +56,11 @@ def describe(ch: str) -> tuple[str, str, str]:
         return _KNOWN[ch]
     folded = unicodedata.normalize("NFKC", ch)
     if folded != ch and folded.isascii() and folded.strip():
+        from quiz.i18n import t
+
         if folded.isspace():
-            return "全角の空白", "a full-width space", " "
-        return f"全角の「{ch}」", f"the full-width “{ch}”", folded
+            return t("stray_fullwidth_space", "ja"), t("stray_fullwidth_space", "en"), " "
+        return t("stray_fullwidth", "ja", ch=ch), t("stray_fullwidth", "en", ch=ch), folded
     uname = unicodedata.name(ch, "").lower() or "an unknown character"
     return f"「{ch}」", f"“{ch}” ({uname})", ""
 
@@ -101,26 +103,20 @@ def find(source: str) -> tuple[list[StrayChar], str]:
 
 def message(s: StrayChar, lang: str, in_answer: bool = False) -> str:
     """One line: where, which character, what to type instead."""
-    if lang == "en":
-        where = f"character {s.column}" if in_answer else f"line {s.line}, column {s.column}"
-        if s.replacement == " ":
-            instead = "type a normal space instead"
-        elif s.replacement:
-            instead = f"type {s.replacement} instead"
-        else:
-            instead = "delete it"
-        return f"{where}: {s.name_en} ({s.codepoint}) → {instead}"
-    where = f"{s.column} 文字目" if in_answer else f"{s.line} 行 {s.column} 文字目"
+    from quiz.i18n import t
+
+    where = t("stray_at_char", lang, column=s.column) if in_answer else t("stray_at", lang, line=s.line, column=s.column)
     if s.replacement == " ":
-        instead = "半角スペースにしてください"
+        instead = t("stray_space", lang)
     elif s.replacement:
-        instead = f"半角の {s.replacement} にしてください"
+        instead = t("stray_type", lang, text=s.replacement)
     else:
-        instead = "消してください"
-    return f"{where}: {s.name_ja} ({s.codepoint}) → {instead}"
+        instead = t("stray_delete", lang)
+    name = s.name_en if lang == "en" else s.name_ja
+    return t("stray_line", lang, where=where, name=name, codepoint=s.codepoint, instead=instead)
 
 
 def heading(lang: str) -> str:
-    if lang == "en":
-        return "Python cannot read these characters outside strings and comments (IME input?):"
-    return "文字列・コメントの外に、Python が読めない文字があります (日本語入力のまま?):"
+    from quiz.i18n import t
+
+    return t("stray_heading", lang)

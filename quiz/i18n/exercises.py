@@ -55,4 +55,13 @@ MESSAGES = {
     "case_fresh_mismatch": {"ja": "新規ケース「{case}」: {output} の値が違います。相対誤差はおよそ {rel} です。", "en": "fresh case “{case}”: {output} has wrong values, off by about {rel} relative."},
     "fresh_note": {"ja": "(新規ケースは提出のたびに新しい入力で作られ、期待値は表示しません。公開ケースで値を確かめてください)", "en": "(fresh cases get new inputs on every submission and never show expected values; the public cases show them)"},
     "hint_scaled": {"ja": "ヒント: 期待値のおよそ {k:g} 倍になっています (定数倍のずれ)。", "en": "hint: it is about {k:g} times the expected values (off by a constant factor)."},
+    "stray_heading": {"ja": "文字列・コメントの外に、Python が読めない文字があります (日本語入力のまま?):", "en": "Python cannot read these characters outside strings and comments (IME input?):"},
+    "stray_at": {"ja": "{line} 行 {column} 文字目", "en": "line {line}, column {column}"},
+    "stray_at_char": {"ja": "{column} 文字目", "en": "character {column}"},
+    "stray_space": {"ja": "半角スペースにしてください", "en": "type a normal space instead"},
+    "stray_type": {"ja": "半角の {text} にしてください", "en": "type {text} instead"},
+    "stray_delete": {"ja": "消してください", "en": "delete it"},
+    "stray_line": {"ja": "{where}: {name} ({codepoint}) → {instead}", "en": "{where}: {name} ({codepoint}) → {instead}"},
+    "stray_fullwidth_space": {"ja": "全角の空白", "en": "a full-width space"},
+    "stray_fullwidth": {"ja": "全角の「{ch}」", "en": "the full-width “{ch}”"},
 }

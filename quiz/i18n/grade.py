@@ -48,4 +48,5 @@ MESSAGES = {
     "worker_idle": {"ja": "停止中 (次の提出で起動します)", "en": "not running (the next submission starts it)"},
     "worker_off": {"ja": "無効 (RABBIT_WORKER=off)", "en": "turned off (RABBIT_WORKER=off)"},
     "db_missing": {"ja": "(まだ作成されていません)", "en": "(not created yet)"},
+    "isolation_fallback": {"ja": "rabbit: 名前空間による隔離が使えないため、リソース制限だけで採点します ({why})。詳しくは rabbit doctor。", "en": "rabbit: grading with resource limits only, without namespace isolation ({why}); see rabbit doctor."},
 }
