@@ -22,45 +22,67 @@ def test_all_eight_exercises_are_in_the_bank():
     assert COURSE <= set(NAMES)
 
 
+def _right(ex) -> dict:
+    return {b.label: b.right_option for b in ex.blanks}
+
+
+def _one_wrong(ex, blank, answer: str):
+    """`answer` in `blank`, the other blanks right: the verdict, and what it says of that blank."""
+    answers = dict(_right(ex), **{blank.label: answer})
+    verdict = grading.grade(ex, grading.fill(ex, answers), answer=answers)  # as --answer LABEL=EXPR gives them
+    if len(ex.blanks) == 1:
+        return verdict, verdict.misconception
+    said = verdict.by_blank.get(blank.label, {})
+    others = [label for label in ex.labels if label != blank.label]
+    assert not said.get("passed", True), f"{ex.name}: ({blank.label}) `{answer}` not named as the wrong blank"
+    assert all(verdict.by_blank.get(label, {}).get("passed", True) for label in others), \
+        f"{ex.name}: `{answer}` in ({blank.label}) blamed another blank: {verdict.by_blank}"
+    return verdict, said.get("misconception")
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_unfilled_template_fails_with_a_clear_message(name):
     ex = load_all()[name]
     verdict = grading.grade(ex, ex.template.read_text(encoding="utf-8"))
     assert not verdict.passed
-    assert verdict.reason == "blank" and verdict.error == ex.blank
+    assert verdict.reason == "blank" and verdict.error == ex.blanks[0].label
     from quiz.commands.exercise_core import feedback_lines
 
-    assert f"blank ({ex.blank}) is not filled in yet" in "\n".join(feedback_lines(verdict, ex, "en"))
+    assert f"blank ({ex.blanks[0].label}) is not filled in yet" in "\n".join(feedback_lines(verdict, ex, "en"))
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_exam_answer_passes(name):
     ex = load_all()[name]
-    verdict = grading.grade(ex, grading.fill(ex, ex.right_option), answer=ex.right_option)
+    right = _right(ex)
+    verdict = grading.grade(ex, grading.fill(ex, right), answer=right)
     assert verdict.passed, verdict.to_dict()
     assert verdict.passed_cases == verdict.cases >= 4
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_wrong_option_fails(name):
+    """Each blank's wrong options fail with the other blanks right, and the feedback blames that blank."""
     ex = load_all()[name]
-    for i, option in enumerate(ex.options, 1):
-        if i == ex.answer or (name, option) in SAME_VALUES:
-            continue
-        verdict = grading.grade(ex, grading.fill(ex, option), answer=option)
-        assert not verdict.passed, f"{name}: wrong option {i} `{option}` passed"
+    for b in ex.blanks:
+        for i, option in enumerate(b.options, 1):
+            if i == b.answer or (name, option) in SAME_VALUES:
+                continue
+            verdict, _ = _one_wrong(ex, b, option)
+            assert not verdict.passed, f"{name}: ({b.label}) wrong option {i} `{option}` passed"
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_known_misconceptions_fail_and_are_named(name):
     ex = load_all()[name]
     checked = 0
-    for m in ex.misconceptions:
-        for answer in m.answers:
-            verdict = grading.grade(ex, grading.fill(ex, answer), answer=answer)
-            assert not verdict.passed, f"{name}: misconception `{answer}` passed"
-            assert verdict.misconception is m, f"{name}: `{answer}` not matched to its feedback"
-            checked += 1
+    for b in ex.blanks:
+        for m in b.misconceptions:
+            for answer in m.answers:
+                verdict, named = _one_wrong(ex, b, answer)
+                assert not verdict.passed, f"{name}: ({b.label}) misconception `{answer}` passed"
+                assert named is m, f"{name}: ({b.label}) `{answer}` not matched to its feedback"
+                checked += 1
     assert checked >= 3
 
 
