@@ -126,12 +126,25 @@ class Exercise:
 
 _COMMON = {"id", "name", "day", "section", "title", "statement", "template", "reference", "explanation",
            "grading", "syllabus"}
-_OPTIONAL = {"source", "code_item"}
+_OPTIONAL = {"source", "code_item", "stage"}
 _BLANK = {"options", "answer", "hints", "misconceptions"}  # each blank's own, beside its label
 _ONE_BLANK = {"blank"} | _BLANK  # the form of one blank: these at the top level
 _FIELDS = _COMMON | _ONE_BLANK  # the fields of the one-blank form (blanks: replaces _ONE_BLANK)
 # lines that say where an exercise sits or how its quiz items are named, not what the learner answers
 _NOT_HASHED = (b"syllabus:", b"source:", b"code_item:")
+
+
+def _day_or_stage(raw, problems: list[Problem], path: Path, line) -> int:
+    """The exercise's day (1-4), or its course stage's number (quiz.sections.STAGES)."""
+    from quiz.sections import STAGES
+
+    if "stage" not in raw:
+        return raw["day"]
+    stage = raw["stage"]
+    if stage not in STAGES:
+        problems.append(Problem(path, line("stage"), "stage", f"expected one of {', '.join(STAGES)}, got {stage!r}"))
+        return 0
+    return STAGES[stage]
 
 
 def parse(path: Path, raw, problems: list[Problem], templates: Path) -> Exercise | None:
@@ -153,14 +166,20 @@ def parse(path: Path, raw, problems: list[Problem], templates: Path) -> Exercise
         else:
             problems.append(Problem(path, line(key), key, f"unknown field; expected one of "
                                     f"{', '.join(sorted(fields | _OPTIONAL))}"))
+    if "stage" in raw:  # 応用数学 / 機械学習: stage: math|ml instead of day (as for questions)
+        fields = fields - {"day"}
+        if "day" in raw:
+            problems.append(Problem(path, line("stage"), "day", "give exactly one of day: 1-4 or stage: math|ml"))
     for key in sorted(fields - set(raw)):
         problems.append(Problem(path, getattr(raw, "line", 0), key, "missing field"))
     if len(problems) > start:
         return None
+    day = _day_or_stage(raw, problems, path, line)
     require(isinstance(raw["id"], str), problems, path, line("id"), "id", "expected a string")
     require(isinstance(raw["name"], str) and raw["name"].isidentifier(), problems, path, line("name"), "name", "expected a name like lstm")
     for key in ("day", "section"):
-        require(_is_int(raw[key]), problems, path, line(key), key, "expected an integer")
+        if key in raw:
+            require(_is_int(raw[key]), problems, path, line(key), key, "expected an integer")
     for key in ("title", "statement", "explanation"):
         check_text(raw[key], problems, path, line(key), key)
     from quiz.bank import SOURCES
@@ -192,7 +211,7 @@ def parse(path: Path, raw, problems: list[Problem], templates: Path) -> Exercise
     text = b"".join(ln for ln in path.read_bytes().splitlines(keepends=True) if not ln.startswith(_NOT_HASHED))
     digest = hashlib.sha256(text + template.read_bytes()).hexdigest()[:16]
     return Exercise(
-        id=raw["id"], name=raw["name"], day=raw["day"], section=raw["section"],
+        id=raw["id"], name=raw["name"], day=day, section=raw["section"],
         title=dict(raw["title"]), statement=dict(raw["statement"]), template=template,
         reference=str(raw["reference"]), blanks=tuple(blanks), explanation=dict(raw["explanation"]),
         grading=raw["grading"], path=path, content_hash=digest, syllabus=ids,

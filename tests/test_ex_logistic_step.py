@@ -2,12 +2,9 @@
 differences of the loss, the step against a per-sample loop), and the exercise graded blank by blank
 and submitted through the CLI.
 
-The exercise's YAML waits in tests/fixtures/pending/ until exercises take `stage: ml` (today they
-take `day` only); until it is in bank/exercises/, the checks grade a copy with `day: 1` in place
-of the stage, and submit it through `rabbit submit`'s code with that copy standing in."""
+The exercise is a 機械学習 one (`stage: ml`)."""
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +14,6 @@ from quiz.cli import app
 from quiz.resources import reference_module
 
 RIGHT = ["あ=_sigmoid(X.dot(w))", "い=X.T.dot(p - y) / N", "う=w - lr * grad"]
-PENDING = Path(__file__).parent / "fixtures" / "pending" / "logistic_step.yaml"
 SHAPES = [(6, 3, 0.1), (1, 4, 0.3), (4, 5, 0.5)]
 
 
@@ -74,31 +70,18 @@ def test_a_small_step_lowers_the_loss(ref):
 
 
 def _exercise(tmp_path):
-    from quiz import exercises, resources
+    from quiz import exercises
 
-    shipped = exercises.load_all().get("logistic_step")
-    if shipped is not None:
-        return shipped
-    text = PENDING.read_text(encoding="utf-8").replace("\nstage: ml\n", "\nday: 1\n")  # stopgap, see above
-    (tmp_path / "logistic_step.yaml").write_text(text, encoding="utf-8")
-    return exercises._load_uncached(tmp_path, resources.exercises_dir())["logistic_step"]
+    return exercises.load_all()["logistic_step"]
 
 
 def _submit(tmp_path, monkeypatch, capsys, answers):
-    """rabbit submit logistic_step --answer ... (the pending exercise stands in while it waits)."""
-    from quiz.commands import exercise_core as core
-    from quiz.exercises import load_all
-
-    if "logistic_step" in load_all():
-        args = ["submit", "logistic_step", "--lang", "en"]
-        for a in answers:
-            args += ["--answer", a]
-        result = rabbit(*args)
-        return result.exit_code, result.stdout
-    found = {**load_all(), "logistic_step": _exercise(tmp_path)}
-    monkeypatch.setattr(core, "all_exercises", lambda: found)
-    code = core.submit("logistic_step", answer=list(answers), lang="en")
-    return code, capsys.readouterr().out
+    """rabbit submit logistic_step --answer ... --answer ..."""
+    args = ["submit", "logistic_step", "--lang", "en"]
+    for a in answers:
+        args += ["--answer", a]
+    result = rabbit(*args)
+    return result.exit_code, result.stdout
 
 
 def rabbit(*args):

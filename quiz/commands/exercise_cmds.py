@@ -24,6 +24,8 @@ JsonOpt = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 def cmd_exercises(json_out: bool = JsonOpt, lang: Optional[str] = LangOpt) -> None:
     """List every exercise with its day, section, title and status. / 演習の一覧と状況。"""
+    from quiz.sections import stage_key
+
     lang = pick_lang(lang)
     exercises = all_exercises()
     statuses = open_store().exercise_status()
@@ -32,6 +34,7 @@ def cmd_exercises(json_out: bool = JsonOpt, lang: Optional[str] = LangOpt) -> No
             "name": ex.name,
             "id": ex.id,
             "day": ex.day,
+            "stage": stage_key(ex.day),  # day1..day4, or math / ml (the course stages before Day1)
             "section": ex.section,
             "title": text(ex.title, lang),
             "status": _status_of(ex, statuses),
@@ -55,7 +58,7 @@ def cmd_exercises(json_out: bool = JsonOpt, lang: Optional[str] = LangOpt) -> No
     style = {"passed": "green", "failed": "red", "not_started": "dim"}
     for r in rows:
         table.add_row(
-            r["name"], str(r["day"]), str(r["section"]), r["title"],
+            r["name"], str(r["day"]) if r["day"] > 0 else r["stage"], str(r["section"]), r["title"],
             f"[{style[r['status']]}]{t('status_' + r['status'], lang)}[/]",
         )
     out.print(table)
