@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from quiz import jsoncache, resources
@@ -20,8 +20,9 @@ SOURCES = ("confirmation", "challenge", "original")
 FRAMEWORKS = ("pytorch", "tensorflow")  # the exam's framework questions: the candidate chooses one
 COMMON = {"id", "day", "stage", "section", "type", "source", "prompt", "explanation", "tags", "syllabus", "framework"}
 USER_DIR_ENV = "RABBIT_BANK"  # a directory of the learner's own question files
-CACHE_VERSION = 6  # 3: a question's own fields are one `spec` (quiz.kinds); 4: syllabus ids, stages; 5: code items derived;
-# 6: framework
+CACHE_VERSION = 7  # 3: a question's own fields are one `spec` (quiz.kinds); 4: syllabus ids, stages; 5: code items derived;
+# 6: framework; 7: texts and spec kept as one JSON string per item, decoded when first read
+LAZY = ("prompt", "explanation", "spec")  # what a cached item decodes only when asked (a list needs none of it)
 
 
 @dataclass(frozen=True, init=False)
@@ -71,7 +72,13 @@ class Question:
         return stage_key(self.day)
 
     def __getattr__(self, name: str):
-        if name.startswith("__") or name == "spec":  # copy and pickle look for these before __init__
+        if name.startswith("__"):  # copy and pickle look for these before __init__
+            raise AttributeError(name)
+        d = self.__dict__
+        if name in LAZY and "_lazy" in d:  # an item from the cache: its texts and spec, on first use
+            _materialise(d)
+            return d[name]
+        if name == "spec":
             raise AttributeError(name)
         return getattr(self.spec, name)
 
@@ -82,6 +89,10 @@ def for_framework(questions: list[Question], framework: str | None) -> list[Ques
     if framework is None:
         return list(questions)
     return [q for q in questions if q.framework is None or q.framework == framework]
+
+
+# a field's default is a class attribute, which would answer before __getattr__ can decode it
+del Question.spec
 
 
 def _is_int(v) -> bool:
@@ -324,9 +335,7 @@ def load(paths: list[Path] | None = None) -> list[Question]:
         if not p.exists():
             raise BankError([Problem(p, 0, USER_DIR_ENV, "the directory of your own questions does not exist")])
     files = question_files(paths)
-    return jsoncache.cached("bank", _fingerprint(files), lambda: _validated(paths),
-                            encode=lambda questions: [asdict(q) for q in questions],
-                            decode=lambda data: [_from_json(d) for d in data])
+    return jsoncache.cached("bank", _fingerprint(files), lambda: _validated(paths), encode=_encode, decode=_decode)
 
 
 def _validated(paths: list[Path]) -> list[Question]:
@@ -336,10 +345,36 @@ def _validated(paths: list[Path]) -> list[Question]:
     return questions
 
 
-def _from_json(d: dict) -> Question:
+# The cached form: an item's small fields as JSON, and its texts and spec as one JSON string
+# (`_lazy`), decoded when first read; `rabbit bank list` and a session's selection never read them.
+_META = tuple(f.name for f in fields(Question) if f.name not in LAZY)
+
+
+def _encode(questions: list[Question]) -> list[dict]:
+    from dataclasses import asdict
+
+    return [{**{k: getattr(q, k) for k in _META}, "_lazy": json.dumps(
+        {"prompt": q.prompt, "explanation": q.explanation, "spec": asdict(q.spec)}, ensure_ascii=False)}
+        for q in questions]
+
+
+def _decode(data: list) -> list[Question]:
+    if data and set(data[0]) != {*_META, "_lazy"}:  # written by another version: compute again
+        raise KeyError("bank cache fields")
+    out = []
+    for d in data:
+        d["tags"] = tuple(d["tags"])
+        d["syllabus"] = tuple(d["syllabus"])
+        q = object.__new__(Question)  # not __init__: its keyword handling is for items made by hand
+        q.__dict__.update(d)
+        out.append(q)
+    return out
+
+
+def _materialise(d: dict) -> None:
+    """A cached item's texts and spec, from its `_lazy` JSON."""
     from quiz import kinds
 
-    d["tags"] = tuple(d["tags"])
-    d["syllabus"] = tuple(d.get("syllabus") or ())
-    d["spec"] = kinds.get(d["type"]).spec.from_dict(d["spec"])
-    return Question(**d)
+    heavy = json.loads(d.pop("_lazy"))
+    d["prompt"], d["explanation"] = heavy["prompt"], heavy["explanation"]
+    d["spec"] = kinds.get(d["type"]).spec.from_dict(heavy["spec"])

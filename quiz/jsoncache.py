@@ -32,7 +32,7 @@ def cached(name: str, fingerprint: str, compute: Callable[[], T],
     exceptions propagate, and nothing is written), stored as encode(value)."""
     file = path(name, fingerprint)
     try:
-        return decode(json.loads(file.read_text(encoding="utf-8")))
+        return decode(json.loads(file.read_bytes()))  # bytes: json decodes UTF-8 faster than a text file does
     except _BAD_ENTRY:
         pass
     value = compute()

@@ -19,12 +19,13 @@ class Spec:
     @classmethod
     def from_dict(cls, d: dict) -> "Spec":
         """The spec back from its JSON form (the bank cache): lists become tuples again."""
-        kw = {}
-        for f in dataclasses.fields(cls):
-            if f.name in d:
-                v = d[f.name]
-                kw[f.name] = tuple(v) if isinstance(v, list) and str(f.type).startswith("tuple") else v
-        return cls(**kw)
+        names = _FIELDS.get(cls)
+        if names is None:  # once per kind: dataclasses.fields() costs more than building the spec
+            names = _FIELDS[cls] = {f.name: str(f.type).startswith("tuple") for f in dataclasses.fields(cls)}
+        return cls(**{k: tuple(v) if names[k] and isinstance(v, list) else v for k, v in d.items() if k in names})
+
+
+_FIELDS: dict[type, dict[str, bool]] = {}  # a spec class -> {field name: whether it is a tuple}
 
 
 class Validation:
