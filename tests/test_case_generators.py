@@ -46,3 +46,21 @@ def test_integers_reach_the_function_in_the_box_as_integers():
     labels, stride, x = (cases._materialise(v) for _, v in case.args)
     got = arrays["c0.r0"]  # an npyio.Arr: shape and values in C order
     np.testing.assert_array_equal(np.array(got.data).reshape(got.shape), x[labels] * stride)
+
+
+def test_a_function_that_returns_a_number_can_pass():
+    """A loss or an IoU returned as a plain number: the expected value keeps its shape () (it came
+    back as (1,) and no learner's scalar could ever match it)."""
+    from quiz.grading.compare import compare
+
+    expected = cases._arr(np.float64(0.25))
+    assert expected.shape == ()
+    source = "def f(x):\n    return float(x.sum())\n"
+    x = np.arange(3.0) / 8
+    case = cases.Case("scalar", {}, {}, [("x", x)])
+    frame = cases.inputs_frame(SimpleNamespace(grading={"function": "f", "returns": ["y"]}), [case])
+    encoded = source.encode()
+    payload = b"RBT2" + len(encoded).to_bytes(8, "little") + encoded + len(frame).to_bytes(8, "little") + frame
+    statuses, arrays = read_result(box.run(payload).result, 1, 1)
+    assert statuses == [{"ok": True}]
+    assert compare("scalar", "y", cases._arr(np.float64(x.sum())), arrays["c0.r0"], 1e-6, 1e-8) is None

@@ -236,7 +236,7 @@ def _stored_zip(members: dict[str, bytes]) -> bytes:
 def _arr(v: np.ndarray):
     from quiz.grading import npyio
 
-    v = np.ascontiguousarray(v, dtype="=f8")  # native, as array("d") holds it
+    v = np.asarray(v, dtype="=f8", order="C")  # native, as array("d") holds it; a 0-d value stays 0-d
     data = npyio.array("d")
     data.frombytes(v.tobytes())
     return npyio.Arr(tuple(v.shape), data)
