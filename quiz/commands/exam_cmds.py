@@ -79,9 +79,8 @@ def cmd_exam(
         seed = seed if seed is not None else random.randrange(1, 10**6)
         questions = bank.load()
         if chosen is None and any(q.framework for q in questions):
-            chosen = draw.framework_for(seed)
-            print(t("exam_framework", lang, framework=chosen), file=sys.stderr)
-        items = draw.draw(bank.for_framework(questions, chosen), syllabus.load(), n, seed, recent)
+            print(t("exam_framework", lang, framework=draw.framework_for(seed)), file=sys.stderr)
+        items = draw.draw(questions, syllabus.load(), n, seed, recent, chosen)
         if not items:
             _usage(t("exam_short", lang, n=0))
         exam = store.exam_create(seed, mins, [q.id for q in items])

@@ -12,7 +12,7 @@ Within a chapter, items the learner answered in the last RECENT_DAYS days come o
 others (where the bank allows, they are avoided). The exam runs in syllabus order, so the items of
 one syllabus item sit together (the nearest the bank has to the exam's sets of 3-4). The same seed
 and the same bank and record draw the same exam. The framework questions are of one framework
-only (the candidate's choice, as at the real exam): the caller leaves out the other's.
+only (the candidate's choice, as at the real exam; without one, the seed draws it).
 """
 
 from __future__ import annotations
@@ -71,8 +71,13 @@ def chapter_of(question, syllabus) -> int | None:
     return topic.chapter if topic else None
 
 
-def draw(questions, syllabus, count: int, seed: int, recent: set[str] | frozenset = frozenset()) -> list:
-    """Up to `count` questions, by chapter quota, fresh ones first, in syllabus order."""
+def draw(questions, syllabus, count: int, seed: int, recent: set[str] | frozenset = frozenset(),
+         framework: str | None = None) -> list:
+    """Up to `count` questions, by chapter quota, fresh ones first, in syllabus order; the framework
+    questions of `framework` only (None: of the one framework_for(seed) draws)."""
+    from quiz.bank import for_framework
+
+    questions = for_framework(questions, framework or framework_for(seed))
     order = {tid: i for i, tid in enumerate(syllabus.topics)}
     pools: dict[int, list] = {}
     for q in sorted(questions, key=lambda q: q.id):
