@@ -104,7 +104,10 @@ class Exercise:
     def code_item_ids(self) -> list[str]:
         """The ids of the code-choice items derived from this exercise, one per blank, in order:
         d3.s2.code-lstm for the first, with the label appended for the others."""
-        first = self.code_item or f"d{self.day}.s{self.section}.code-{self.name.replace('_', '-')}"
+        from quiz.sections import stage_key
+
+        stage = f"d{self.day}" if self.day > 0 else stage_key(self.day)  # math.s1.code-pca-eig
+        first = self.code_item or f"{stage}.s{self.section}.code-{self.name.replace('_', '-')}"
         return [first] + [f"{first}-{b.label}" for b in self.blanks[1:]]
 
     # One-blank exercises (every one today): the blank's fields read as the exercise's, for the

@@ -44,3 +44,10 @@ def test_rabbit_exercises_names_the_stage():
     table = subprocess.run([sys.executable, "-m", "quiz", "exercises", "--lang", "en"], capture_output=True, text=True).stdout
     line = next(ln for ln in table.splitlines() if "logistic_step" in ln)
     assert " ml " in line and "-1" not in line
+
+
+def test_a_stage_exercise_s_code_items_are_named_for_its_stage():
+    from quiz import bank
+
+    ids = [q.id for q in bank.load() if q.type == "code" and q.exercise == "logistic_step"]
+    assert ids and all(i.startswith("ml.s3.code-logistic-step") for i in ids), ids
