@@ -143,13 +143,15 @@ def test_watch_regrades_on_save_and_stops_cleanly(rabbit_home, wait_for_attempts
     proc = subprocess.Popen([sys.executable, "-m", "quiz", "watch", "lstm", "--interval", "0.1"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             preexec_fn=_default_sigint)
-    chunks, first_verdict = [], threading.Event()
+    chunks, first_verdict, passed = [], threading.Event(), threading.Event()
 
     def read():
         for line in proc.stdout:
             chunks.append(line)
             if "blank (け) is not filled in yet" in line:
                 first_verdict.set()
+            if "Passed" in line:
+                passed.set()
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
@@ -160,6 +162,9 @@ def test_watch_regrades_on_save_and_stops_cleanly(rabbit_home, wait_for_attempts
         copy.write_text(text, encoding="utf-8")
         os.utime(copy, (time.time() + 5, time.time() + 5))
         wait_for_attempts(rabbit_home / "rabbit.db", 1, where="correct = 1", proc=proc)
+        # the attempt is recorded before its verdict is printed: wait for the verdict too, or
+        # Ctrl-C may come between the two
+        assert passed.wait(60), "watch recorded the pass but never said so:\n" + "".join(chunks)
     finally:
         proc.send_signal(signal.SIGINT)
         try:

@@ -150,14 +150,21 @@ def test_the_exercise_list_never_cuts_a_name_or_a_title():
     piped = runner.invoke(app, ["exercises"], env=NARROW).stdout
     for ex in exercises:
         assert any(ex.name in line and text(ex.title, "ja") in line for line in piped.splitlines()), ex.name
-    lines = _lines(runner.invoke(app, ["exercises", "--lang", "en"], env=dict(TERMINAL, COLUMNS="50")))
-    assert max(cell_len(line) for line in lines) <= 50
+    lines = _lines(runner.invoke(app, ["exercises", "--lang", "en"], env=dict(TERMINAL, COLUMNS="80")))
+    assert max(cell_len(line) for line in lines) <= 80 and any(line.startswith("│") for line in lines)  # a table
     names = [line.split("│")[1].strip() for line in lines if line.startswith("│")]
     for ex in exercises:
         assert ex.name in names  # whole, to type it
     titles = " ".join(" ".join(line.split("│")[4].split()) for line in lines if line.startswith("│"))
     for ex in exercises:
         assert " ".join(text(ex.title, "en").split()) in titles or text(ex.title, "en").replace(" ", "") in titles.replace(" ", "")
+    # 50 columns: too narrow for a table of long names; a block per exercise, nothing cut
+    lines = _lines(runner.invoke(app, ["exercises", "--lang", "en"], env=dict(TERMINAL, COLUMNS="50")))
+    assert max(cell_len(line) for line in lines) <= 50
+    flat = " ".join(" ".join(line.split()) for line in lines)
+    for ex in exercises:
+        assert any(line.split()[:1] == [ex.name] for line in lines), ex.name  # whole, at the start of a line
+        assert text(ex.title, "en").replace(" ", "") in flat.replace(" ", ""), ex.name
 
 
 def test_a_learners_crlf_file_with_a_long_unbroken_line_shows_every_character(rabbit_home):

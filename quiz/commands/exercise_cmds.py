@@ -22,6 +22,24 @@ LangOpt = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_L
 JsonOpt = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
+NARROW_COLUMNS = 72  # below this, `rabbit exercises` lists blocks, not a table
+
+
+def _narrow_list(out, rows: list[dict], lang: str) -> None:
+    """The name whole (to be typed), where it sits and its status, then the title wrapped below."""
+    from rich.text import Text
+
+    style = {"passed": "green", "failed": "red", "not_started": "dim"}
+    out.print(Text("演習チャレンジ / Exercises" if lang == "ja" else "Exercises", style="bold"))
+    for r in rows:
+        where = f"Day{r['day']}" if r["day"] > 0 else r["stage"]
+        head = Text(r["name"], style="bold")
+        head.append(f"  {where} S{r['section']}  ")
+        head.append(t("status_" + r["status"], lang), style=style[r["status"]])
+        out.print(head, overflow="fold")
+        out.print(Text("  " + r["title"]), overflow="fold")
+
+
 def cmd_exercises(json_out: bool = JsonOpt, lang: Optional[str] = LangOpt) -> None:
     """List every exercise with its day, section, title and status. / 演習の一覧と状況。"""
     from quiz.sections import stage_key
@@ -49,6 +67,9 @@ def cmd_exercises(json_out: bool = JsonOpt, lang: Optional[str] = LangOpt) -> No
     out = view.console()
     if not out.is_terminal:
         out.width = max(out.width, 200)  # piped: one row per exercise; the table takes only what it needs
+    elif out.width < NARROW_COLUMNS:  # a table would squeeze the titles out: one block per exercise
+        _narrow_list(out, rows, lang)
+        return
     table = Table(title="演習チャレンジ / Exercises" if lang == "ja" else "Exercises")
     table.add_column("name", no_wrap=True)  # whole, to be typed
     table.add_column("Day", no_wrap=True)
