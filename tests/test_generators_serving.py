@@ -132,9 +132,11 @@ def gen_items_in(day, section):
 
 
 def right_lines(items, seed):
-    lines = []
+    from quiz.exercises import load_all
+
+    lines, exercises = [], load_all()  # a section may hold code items, answered from their exercise
     for q in items:
-        lines += kinds.right_answer(q, {}, seed)
+        lines += kinds.right_answer(q, exercises, seed)
     return "\n".join(lines) + "\n"
 
 
