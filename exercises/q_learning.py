@@ -22,7 +22,7 @@ def q_learning(Q, s, a, r, s_next, done, alpha, gamma):
     Q = Q.copy()
     N = len(s)
     for n in range(N):
-        # TD ターゲット: 次の状態での最大の行動価値、終端なら 0
+        # TD ターゲット: r + γ × 次の状態での最大の行動価値 (終端ではこの項が 0)
         target = r[n] + gamma * ___あ___ * ___い___  # (あ), (い) fill in these blanks
         # TD 誤差の alpha 倍だけ Q(s, a) を動かす
         Q[s[n], a[n]] += alpha * ___う___  # (う) fill in this blank
