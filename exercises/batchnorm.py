@@ -22,7 +22,7 @@ def batchnorm_forward(x, gamma, beta, eps):
     xc = x - mu
     var = ___い___  # (い) fill in this blank
 
-    # 正規化して、スケール γ とシフト β を掛ける
+    # 正規化して、スケール γ を掛け、シフト β を足す
     xn = ___う___  # (う) fill in this blank
     out = gamma * xn + beta
     return out

@@ -16,7 +16,7 @@ import numpy as np
 
 def momentum_update(w, grad, v, lr, momentum):
     """Return (w, v) after one Momentum step."""
-    # 速度の更新: 前の速度を α 倍して残し、勾配の向きに η だけ進む
+    # 速度の更新: 前の速度を α 倍して残し、勾配と逆向きの一歩 −η·grad を加える
     v = ___あ___  # (あ) fill in this blank
 
     # パラメータの更新
