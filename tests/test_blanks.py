@@ -198,8 +198,11 @@ def test_code_items_are_derived_one_per_blank_with_the_label_on_the_second():
 
 def test_the_shipped_code_items_keep_their_ids_for_the_learners_history():
     ids = {q.id for q in bank.load() if q.type == "code"}
-    assert ids == {"d3.s1.code-traverse", "d3.s1.code-bptt", "d3.s1.code-gradient-clipping", "d3.s2.code-lstm",
-                   "d3.s3.code-gru", "d3.s4.code-bidirectional", "d3.s5.code-encode", "d3.s7.code-attention"}
+    assert {"d3.s1.code-traverse", "d3.s1.code-bptt", "d3.s1.code-gradient-clipping", "d3.s2.code-lstm",
+            "d3.s3.code-gru", "d3.s4.code-bidirectional", "d3.s5.code-encode", "d3.s7.code-attention"} <= ids
+    # and every exercise has one code item per blank, named from where it sits
+    derived = {i for ex in exercises.load_all().values() for i in ex.code_item_ids()}
+    assert ids == derived and len(ids) == sum(len(ex.blanks) for ex in exercises.load_all().values())
     attention = next(q for q in bank.load() if q.id == "d3.s7.code-attention")
     assert attention.source == "original"
     assert not (Path(bank.resources.bank_dir()) / "day3" / "code.yaml").exists()  # declared nowhere else

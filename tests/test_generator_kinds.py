@@ -23,8 +23,11 @@ def test_each_kind_draws_through_the_table():
         "value": cases.generate({"value": 0.5}, dims, rng),
         "onehot": cases.generate({"onehot": ["N", "D"]}, dims, rng).sum(axis=1).tolist(),
         "tree": type(cases.generate({"tree": {"leaves": 3, "dim": "D"}}, dims, rng)).__name__,
+        "randint": str(cases.generate({"randint": ["N"], "high": "D"}, dims, rng).dtype),
+        "integer": cases.generate({"integer": "D"}, dims, rng),
     }
-    assert drawn == {"randn": (2, 3), "uniform": (2,), "value": 0.5, "onehot": [1.0, 1.0], "tree": "Tree"}
+    assert drawn == {"randn": (2, 3), "uniform": (2,), "value": 0.5, "onehot": [1.0, 1.0], "tree": "Tree",
+                     "randint": "int64", "integer": 3}
     assert set(drawn) == set(GENERATORS)
 
 

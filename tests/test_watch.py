@@ -89,15 +89,23 @@ def _fill(rabbit_home, name, expression):
     _save(copy, copy.read_text(encoding="utf-8").replace(ex.marker, expression))
 
 
+def _fill_right(rabbit_home, ex):
+    copy = rabbit_home / "exercises" / ex.template.name
+    source = copy.read_text(encoding="utf-8")
+    for b in ex.blanks:
+        source = source.replace(f"___{b.label}___", f"({b.right_option})")
+    _save(copy, source)
+
+
 def test_watch_without_a_name_says_what_it_watches_and_q_quits(watch, rabbit_home):
-    bptt = load_all()["bptt"]
+    first = next(iter(load_all().values()))  # the first not passed yet, in course order
     w = watch()
-    w.wait_for("blank (お) is not filled in yet")
+    w.wait_for(f"blank ({first.blanks[0].label}) is not filled in yet")
     out = w.out
-    assert text(bptt.title, "en") in out
-    assert text(bptt.statement, "en").strip().split("\n")[0] in out
-    assert "Fill in blank (お)" in out
-    assert str(rabbit_home / "exercises" / "bptt.py") in out
+    assert text(first.title, "en") in out
+    assert text(first.statement, "en").strip().split("\n")[0] in out
+    assert f"Fill in blank ({', '.join(first.labels)})" in out
+    assert str(rabbit_home / "exercises" / first.template.name) in out
     assert "q + Enter" in out
     w.proc.stdin.write(b"q\n")
     w.proc.stdin.flush()
@@ -108,13 +116,13 @@ def test_watch_without_a_name_says_what_it_watches_and_q_quits(watch, rabbit_hom
 
 def test_watch_shows_the_next_exercise_when_it_moves_on(watch, rabbit_home):
     exercises = load_all()
+    first, nxt = list(exercises.values())[:2]
     w = watch()
-    w.wait_for("blank (お) is not filled in yet")
-    _fill(rabbit_home, "bptt", exercises["bptt"].right_option)
-    w.wait_for("Passed! bptt")
-    nxt = list(exercises.values())[1]
+    w.wait_for(f"blank ({first.blanks[0].label}) is not filled in yet")
+    _fill_right(rabbit_home, first)
+    w.wait_for(f"Passed! {first.name}")
     w.wait_for(text(nxt.title, "en"))
-    w.wait_for(f"Fill in blank ({nxt.blank})")
+    w.wait_for(f"Fill in blank ({', '.join(nxt.labels)})")
     assert str(rabbit_home / "exercises" / nxt.template.name) in w.out
     w.proc.stdin.write("ｑ\n".encode())  # full-width, as typed with a Japanese input method on
     w.proc.stdin.flush()

@@ -58,14 +58,17 @@ def cmd_list(
     from rich.console import Console
     from rich.table import Table
 
+    out = Console(highlight=False)
+    if not out.is_terminal:
+        out.width = max(out.width, 200)  # piped (grep, a file): whole rows, as rabbit exercises does
     table = Table(title=f"{len(rows)} questions")
     for col in ("id", "Day", "S", "type", "source", "framework", "prompt"):
-        table.add_column(col, overflow="ellipsis", no_wrap=col != "prompt")
+        table.add_column(col, overflow="ellipsis", no_wrap=col != "prompt", min_width=4 if col == "Day" else None)
     for q in rows:
         prompt = text(q.prompt, lang).replace("\n", " ")
         shown_day = str(q.day) if q.day >= 1 else stage_key(q.day)  # a course stage: math or ml, not -2 / -1
         table.add_row(q.id, shown_day, str(q.section), q.type, q.source, q.framework or "", prompt[:60] or f"({q.exercise})")
-    Console(highlight=False).print(table)
+    out.print(table)
 
 
 def _parse_stage(text: str, lang: str) -> int:
