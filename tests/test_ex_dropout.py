@@ -110,29 +110,6 @@ def test_one_wrong_blank_is_named():
     assert out.exit_code == 1 and "blank (う) is not right" in out.output, out.output
 
 
-# The dev check per blank (tests/test_exercise_bank.py reads one blank per exercise): each wrong
-# option and each misconception fails with the other blanks at the answer, and is named.
-def test_each_blank_wrong_options_fail_and_misconceptions_are_named(shared_warm_worker):
-    from quiz import grading
-    from quiz.exercises import load_all
-
-    ex = load_all()["dropout"]
-    right = {b.label: b.right_option for b in ex.blanks}
-    unfilled = grading.grade(ex, ex.template.read_text(encoding="utf-8"))
-    assert not unfilled.passed and unfilled.reason == "blank"
-    assert grading.grade(ex, grading.fill(ex, right)).passed
-    for b in ex.blanks:
-        for i, option in enumerate(b.options, 1):
-            if i != b.answer:
-                verdict = grading.grade(ex, grading.fill(ex, {**right, b.label: option}))
-                assert not verdict.passed and verdict.wrong_blanks == [b.label], (b.label, option)
-        for m in b.misconceptions:
-            for answer in m.answers:
-                verdict = grading.grade(ex, grading.fill(ex, {**right, b.label: answer}))
-                assert not verdict.passed, (b.label, answer)
-                assert verdict.by_blank[b.label]["misconception"] is m, (b.label, answer)
-
-
 def test_cases_cover_training_and_inference():
     from quiz.grading import cases
     from quiz.exercises import load_all
