@@ -270,3 +270,19 @@ def test_stats_by_area_groups_by_the_four_result_areas():
     assert "Applied mathematics" in table and "Development environment" in table
     bad = rabbit("stats", "--by", "chapter", "--lang", "en")
     assert bad.returncode == 2 and "--by must be section or area" in bad.stderr
+
+
+def test_syllabus_json_takes_the_fast_path_and_says_the_same():
+    """rabbit syllabus --json skips typer (speed), and prints what the full command prints."""
+    from typer.testing import CliRunner
+
+    from quiz.cli import app
+
+    fast = subprocess.run([sys.executable, "-X", "importtime", "-m", "quiz", "syllabus", "--json", "--area", "ml"],
+                          capture_output=True, text=True)
+    assert fast.returncode == 0, fast.stderr
+    assert "typer" not in fast.stderr and "rich" not in fast.stderr.replace("rabbit", "")
+    full = CliRunner().invoke(app, ["syllabus", "--json", "--area", "ml"])
+    assert json.loads(fast.stdout) == json.loads(full.stdout) and json.loads(fast.stdout)
+    bad = subprocess.run([sys.executable, "-m", "quiz", "syllabus", "--json", "--area", "chem"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "chem" in bad.stderr and "Traceback" not in bad.stderr

@@ -20,22 +20,10 @@ def cmd_syllabus(
     """Every E資格 syllabus item: how many bank items it has, how many you answered, recent accuracy,
     what is due; untouched and weak items stand out. Select one with rabbit quiz --topic ID.
     / シラバスの各項目の問題数・回答状況・正答率・復習待ち。"""
-    from quiz import bank, home, syllabus, topics
-    from quiz.commands.common import usage
-    from quiz.exercises import load_all
+    from quiz.commands.syllabus_core import rows_for
 
     lang = pick_lang(lang)
-    outline = syllabus.load()
-    if area is not None and area not in outline.areas:
-        usage(t("syl_bad_area", lang, areas=", ".join(outline.areas), got=area))
-    store = None
-    if home.db_path().exists():  # nothing answered yet: nothing to open (and no database made by a look)
-        from quiz.store import Store
-
-        store = Store()
-    rows = topics.by_topic(store, bank.load(), load_all(), outline)
-    if area is not None:
-        rows = [r for r in rows if r["area"] == area]
+    rows = rows_for(area, lang)
     if json_out:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return
