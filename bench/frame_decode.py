@@ -1,6 +1,6 @@
 """How long the rabbit process spends decoding what a box sends back, honest or hostile.
 
-Every hostile frame must be turned down in milliseconds, whatever it claims (issue 9, class 4:
+Every hostile frame must be turned down in milliseconds, whatever it claims (a zip bomb of
 637,369 directory entries pointing at one member once cost 40 s of CPU). Run:
 
     .venv/bin/python bench/frame_decode.py

@@ -1,5 +1,5 @@
 """Boxes learn nothing from each other: not from memory they inherit, not through kernel objects
-they share, and not from rabbit's own paths and settings (issue 9, classes 1, 2, 7 and 8).
+they share, and not from rabbit's own paths and settings.
 
 Each test plants something in one box (a secret in its source, a lock, a key, a socket, a file)
 and has another box, graded beside it or after it by the same worker, look for it.
@@ -100,6 +100,15 @@ def _no_secret_after(worker, rounds=3):
         verdict = grade(source(WRONG, SCANNER), worker, box.Limits(cpu_seconds=6, wall_seconds=10))
         assert not verdict.passed
         assert token not in _found(verdict), "a box read an earlier submission's source from its memory"
+
+
+def test_the_scan_finds_a_secret_that_is_in_its_own_box(warm_worker):
+    """The control for the two tests below: the scan does read the box's memory, so finding
+    nothing there means there was nothing to find."""
+    token = uuid.uuid4().hex
+    verdict = grade(source(WRONG, f"KEPT = '{MARK}{token}'\n" + SCANNER), warm_worker,
+                    box.Limits(cpu_seconds=6, wall_seconds=10))
+    assert token in _found(verdict)
 
 
 def test_the_warm_worker_s_next_box_holds_nothing_of_the_last_submission(warm_worker):

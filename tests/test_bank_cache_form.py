@@ -1,4 +1,4 @@
-"""The bank cache's lean form (issue 12, Speed): an item read back from the cache decodes its texts
+"""The bank cache's lean form: an item read back from the cache decodes its texts
 and spec only when first asked, and is then the same item the YAML gave."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The shipped bank stays honest at ~800 items (issue 12, Correctness): ids unique, every option
+"""The shipped bank stays honest at ~800 items: ids unique, every option
 list distinct, no numeric choice whose key is ambiguous by construction (two options within the
 item's tolerance), ja and en present and non-empty in every text, every item reachable from the
 syllabus map. Each check is also run on a deliberately broken fixture, to show it would catch it.

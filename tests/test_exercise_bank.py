@@ -158,5 +158,5 @@ def test_wrong_shape_feedback_gives_both_shapes():
 
 def test_value_equivalent_option_passes_as_domain_says():
     ex = load_all()["encode"]
-    # no longer one of the options (issue 11: it made two right answers), but typed it still passes
+    # no longer one of the options (it made two right answers), but typed it still passes
     assert grading.grade(ex, grading.fill(ex, "w.dot(E.T)")).passed

@@ -1,4 +1,4 @@
-"""Framework questions (issue 12): the exam asks PyTorch or TensorFlow items, the candidate's choice.
+"""Framework questions: the exam asks PyTorch or TensorFlow items, the candidate's choice.
 
 An item may say `framework: pytorch | tensorflow` (anything else is a validation error with file,
 line and field); the field reaches the Question, survives the bank cache and shows in

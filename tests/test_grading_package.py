@@ -1,4 +1,4 @@
-"""quiz.grading as a package (issue 9, "Structure"): the worker program's modules load by path
+"""quiz.grading as a package: the worker program's modules load by path
 and import nothing of rabbit's; reasons are plain strings wherever they are written; a closed
 stdout ends rabbit quietly; rabbit watch refills the fresh-case pool as submit does."""
 

@@ -1,4 +1,4 @@
-"""rabbit reset never loses what the learner wrote (issue 8, item 2)."""
+"""rabbit reset never loses what the learner wrote."""
 
 from typer.testing import CliRunner
 

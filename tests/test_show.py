@@ -19,7 +19,7 @@ def rabbit(*args):
     return runner.invoke(app, list(args))
 
 
-# --- a mistyped exercise name (issue 8, item 12) ---
+# --- a mistyped exercise name ---
 
 @pytest.mark.parametrize("command", [["show"], ["hint"], ["reset"], ["watch"], ["submit"], ["submit", "--answer", "1"]])
 def test_a_mistyped_name_suggests_the_closest_exercise(command):
@@ -55,7 +55,7 @@ def test_the_fast_submit_path_suggests_too(rabbit_exe, rabbit_home):
         assert "Traceback" not in out.stderr
 
 
-# --- code and long text are never cut (issue 8, item 7) ---
+# --- code and long text are never cut ---
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 NARROW = {"COLUMNS": "60"}
@@ -90,7 +90,7 @@ def test_piped_show_prints_every_code_line_whole():
     assert result.exit_code == 0
     out = result.stdout.splitlines()
     template = ex.template.read_text(encoding="utf-8").splitlines()
-    assert max(map(len, template)) > 80  # the case the issue hit
+    assert max(map(len, template)) > 80  # the case a learner hit
     shown = _code_lines(out)
     assert [shown[n] for n in range(1, len(template) + 1)] == template
     assert "↪" not in result.stdout

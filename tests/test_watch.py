@@ -1,4 +1,4 @@
-"""rabbit watch as a learner runs it: what it is watching, q + Enter to stop, no spinning (issue 8, item 12)."""
+"""rabbit watch as a learner runs it: what it is watching, q + Enter to stop, no spinning."""
 
 import os
 import pty

@@ -1,4 +1,4 @@
-"""rabbit exam: a mock E資格 in the terminal (issue 14).
+"""rabbit exam: a mock E資格 in the terminal.
 
 draw: which items, in which order (weighted by syllabus chapter); sitting: taking the exam under
 a clock, with flags and moves, every answer stored as it is given; result: the score overall, by
