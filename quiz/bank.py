@@ -20,9 +20,9 @@ SOURCES = ("confirmation", "challenge", "original")
 FRAMEWORKS = ("pytorch", "tensorflow")  # the exam's framework questions: the candidate chooses one
 COMMON = {"id", "day", "stage", "section", "type", "source", "prompt", "explanation", "tags", "syllabus", "framework"}
 USER_DIR_ENV = "RABBIT_BANK"  # a directory of the learner's own question files
-CACHE_VERSION = 7  # 3: a question's own fields are one `spec` (quiz.kinds); 4: syllabus ids, stages; 5: code items derived;
-# 6: framework; 7: texts and spec kept as one JSON string per item, decoded when first read
-LAZY = ("prompt", "explanation", "spec")  # what a cached item decodes only when asked (a list needs none of it)
+CACHE_VERSION = 8  # 3: a question's own fields are one `spec` (quiz.kinds); 4: syllabus ids, stages; 5: code items derived;
+# 6: framework; 7: texts and spec kept as one JSON string per item, decoded when first read; 8: question sets
+LAZY = ("prompt", "explanation", "spec", "context")  # what a cached item decodes only when asked (a list needs none of it)
 
 
 @dataclass(frozen=True, init=False)
@@ -42,13 +42,15 @@ class Question:
     tags: tuple = ()
     syllabus: tuple = ()  # syllabus ids (quiz.syllabus), e.g. ("3-5-2",)
     framework: str | None = None  # "pytorch" or "tensorflow" for a framework question (FRAMEWORKS)
+    set_id: str | None = None  # the question set (quiz.qsets) this item is asked in, if any
+    context: dict | None = None  # that set's shared context {ja, en}, shown above its items
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
     content_hash: str = field(default="", compare=False)
 
     def __init__(self, id: str, day: int, section: int, type: str, source: str, prompt: dict, explanation: dict,
                  spec=None, tags: tuple = (), syllabus: tuple = (), framework: str | None = None,
-                 file: str = "", line: int = 0,
+                 set_id: str | None = None, context: dict | None = None, file: str = "", line: int = 0,
                  content_hash: str = "", **fields):
         if spec is None:
             from quiz import kinds
@@ -60,7 +62,7 @@ class Question:
             raise TypeError(f"give the kind's fields ({', '.join(fields)}) or a spec, not both")
         values = dict(id=id, day=day, section=section, type=type, source=source, prompt=prompt,
                       explanation=explanation, spec=spec, tags=tags,
-                      syllabus=tuple(syllabus), framework=framework, file=file, line=line, content_hash=content_hash)
+                      syllabus=tuple(syllabus), framework=framework, set_id=set_id, context=context, file=file, line=line, content_hash=content_hash)
         for k, v in values.items():
             object.__setattr__(self, k, v)
 
@@ -78,7 +80,7 @@ class Question:
         if name in LAZY and "_lazy" in d:  # an item from the cache: its texts and spec, on first use
             _materialise(d)
             return d[name]
-        if name == "spec":
+        if name in ("spec", "context"):
             raise AttributeError(name)
         return getattr(self.spec, name)
 
@@ -93,6 +95,7 @@ def for_framework(questions: list[Question], framework: str | None) -> list[Ques
 
 # a field's default is a class attribute, which would answer before __getattr__ can decode it
 del Question.spec
+del Question.context
 
 
 def _is_int(v) -> bool:
@@ -106,7 +109,9 @@ def _item_hash(raw: dict) -> str:
     return hashlib.sha256(json.dumps(text, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
 
 
-def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[str], at: int = 0) -> Question | None:
+def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[str], at: int = 0,
+                  in_set: tuple[str, dict] | None = None) -> Question | None:
+    """One item; `in_set` is (set id, context) for an item of a question set (quiz.qsets)."""
     from quiz import kinds, syllabus, yamlio
 
     if not isinstance(raw, dict):
@@ -171,9 +176,12 @@ def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[
     return Question(
         id=ident, day=day, section=raw["section"], type=qtype, source=raw["source"],
         prompt=dict(raw.get("prompt") or {}), explanation=dict(raw.get("explanation") or {}),
-        spec=spec, tags=tuple(tags), syllabus=ids, framework=framework, file=str(path), line=item_line,
-        # the text is what the learner answered; whether its options are shuffled is not part of it
-        content_hash=_item_hash({k: v for k, v in raw.items() if k != "shuffle"}),
+        spec=spec, tags=tuple(tags), syllabus=ids, framework=framework,
+        set_id=in_set[0] if in_set else None, context=in_set[1] if in_set else None, file=str(path), line=item_line,
+        # the text is what the learner answered (with its set's context); whether its options are
+        # shuffled is not part of it
+        content_hash=_item_hash({**{k: v for k, v in raw.items() if k != "shuffle"},
+                                 **({"set": in_set[0], "context": in_set[1]} if in_set else {})}),
     )
 
 
@@ -212,22 +220,33 @@ def validate_file(path: Path, problems: list[Problem], exercise_names: set[str],
     except (OSError, UnicodeDecodeError) as e:
         problems.append(Problem(path, 0, "", f"cannot read: {e}"))
         return []
-    if not isinstance(data, dict) or "questions" not in data:
-        problems.append(Problem(path, getattr(data, "line", 1), "questions", "a question file is a mapping with one key, questions: [...]"))
+    if not isinstance(data, dict) or not ({"questions", "sets"} & set(data)):
+        problems.append(Problem(path, getattr(data, "line", 1), "questions",
+                                "a question file is a mapping with questions: [...] (and/or sets: [...], see SCHEMA.md)"))
         return []
     for key in data:
-        if key != "questions":
-            problems.append(Problem(path, data.line_of(key), key, "unknown top-level field; expected only questions"))
-    items = data["questions"]
-    if not isinstance(items, list):
-        problems.append(Problem(path, data.line_of("questions"), "questions", "expected a list of questions"))
-        return []
+        if key not in ("questions", "sets"):
+            problems.append(Problem(path, data.line_of(key), key, "unknown top-level field; expected questions or sets"))
     out = []
-    lines = getattr(items, "item_lines", [])
-    for i, raw in enumerate(items):
-        q = validate_item(raw, path, problems, exercise_names, lines[i] if i < len(lines) else 0)
-        if q is not None:
-            out.append(q)
+    set_ids: set[str] = set()
+    for key in ("questions", "sets"):
+        if key not in data:
+            continue
+        items = data[key]
+        if not isinstance(items, list):
+            problems.append(Problem(path, data.line_of(key), key, f"expected a list of {key if key == 'sets' else 'questions'}"))
+            continue
+        lines = getattr(items, "item_lines", [])
+        for i, raw in enumerate(items):
+            at = lines[i] if i < len(lines) else 0
+            if key == "questions":
+                q = validate_item(raw, path, problems, exercise_names, at)
+                if q is not None:
+                    out.append(q)
+            else:
+                from quiz import qsets
+
+                out.extend(qsets.validate_set(raw, path, problems, exercise_names, at, set_ids))
     return out
 
 
@@ -306,8 +325,18 @@ def _add(found: list[Question], exercises: dict, seen: dict, out: list[Question]
             continue
         if not q.syllabus and q.type == "code" and q.exercise in exercises:
             q = replace(q, syllabus=exercises[q.exercise].syllabus)
+        if q.set_id is not None:  # a set's id is unique too: among sets (across files) and items
+            first = seen.setdefault(f"set:{q.set_id}", q)
+            if first.file != q.file:
+                problems.append(Problem(Path(q.file), q.line, f"{q.set_id}.id", f"duplicate set id (also at {first.file}:{first.line})"))
+                continue
         seen[q.id] = q
         out.append(q)
+    clashing = {q.set_id: q for q in reversed(out) if q.set_id is not None and q.set_id in seen}
+    for sid, q in clashing.items():  # once per set, at its first item
+        if f"clash:{sid}" not in seen:
+            other = seen[f"clash:{sid}"] = seen[sid]
+            problems.append(Problem(Path(q.file), q.line, f"{q.set_id}.id", f"a set's id is also an item's id ({other.file}:{other.line})"))
 
 
 def default_paths() -> list[Path]:
@@ -354,7 +383,8 @@ def _encode(questions: list[Question]) -> list[dict]:
     from dataclasses import asdict
 
     return [{**{k: getattr(q, k) for k in _META}, "_lazy": json.dumps(
-        {"prompt": q.prompt, "explanation": q.explanation, "spec": asdict(q.spec)}, ensure_ascii=False)}
+        {"prompt": q.prompt, "explanation": q.explanation, "spec": asdict(q.spec), "context": q.context},
+        ensure_ascii=False)}
         for q in questions]
 
 
@@ -376,5 +406,5 @@ def _materialise(d: dict) -> None:
     from quiz import kinds
 
     heavy = json.loads(d.pop("_lazy"))
-    d["prompt"], d["explanation"] = heavy["prompt"], heavy["explanation"]
+    d["prompt"], d["explanation"], d["context"] = heavy["prompt"], heavy["explanation"], heavy["context"]
     d["spec"] = kinds.get(d["type"]).spec.from_dict(heavy["spec"])

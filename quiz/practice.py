@@ -67,6 +67,7 @@ class Turn:
     order: tuple  # the written option numbers in the order shown (empty: no options)
     started: float = 0.0
     instance: object = None  # the item as asked, when its kind draws a variant (quiz.kinds.generated)
+    set_place: tuple | None = None  # (k, n): the kth of n items of its question set asked in a row here
 
     @property
     def question(self):
@@ -169,7 +170,20 @@ class Session:
         if options:  # shown in a new order at every attempt; judged and recorded by the original number
             order = session.option_order(self.seed, q.id, len(options), q.shuffle and self.seed is not None, rnd)
         return Turn(item, n, total, kind, ex, options, order, started=self.clock(),
-                    instance=q if q is not item.question else None)
+                    instance=q if q is not item.question else None, set_place=self._set_place(n - 1))
+
+    def _set_place(self, i: int) -> tuple | None:
+        """Where the item at queue position `i` stands in the run of its set's items around it."""
+        sid = getattr(self.queue[i].question, "set_id", None) if i < len(self.queue) else None
+        if sid is None:
+            return None
+        first = i
+        while first > 0 and getattr(self.queue[first - 1].question, "set_id", None) == sid:
+            first -= 1
+        last = i
+        while last + 1 < len(self.queue) and getattr(self.queue[last + 1].question, "set_id", None) == sid:
+            last += 1
+        return (i - first + 1, last - first + 1)
 
     def judge(self, turn: Turn, line: str) -> answers.Judgement:
         """The judgement of one line; `invalid` ones are asked again and count nothing."""

@@ -47,17 +47,19 @@ def select(questions: list[Question], day: int | None, section: int | None = Non
            record: dict[str, ItemRecord] | None = None) -> list[Question]:
     """The questions of one day (None: every day; and section), at most `count` of them (None: all): unseen first,
     then weak, then the rest (`record` is the attempt log's view, Store.item_records), each group
-    shuffled by `seed`. Same seed and same record, same session."""
+    shuffled by `seed`. A question set's items come together and in order, ranked by its most
+    urgent item (quiz.qsets). Same seed and same record, same session."""
+    from quiz import qsets
+
     pool = [q for q in questions if (day is None or q.day == day) and (section is None or q.section == section)]
     if only is not None:
         pool = [q for q in pool if q.id in only]
+    units = qsets.units(pool)
     rng = random.Random(seed)
-    rng.shuffle(pool)
+    rng.shuffle(units)  # a bank without sets: one item per unit, the same shuffle as ever
     if record:
-        pool.sort(key=lambda q: priority(record.get(q.id)))  # stable: the shuffle orders each group
-    if count is not None:
-        pool = pool[:count]
-    return pool
+        units.sort(key=lambda u: min(priority(record.get(q.id)) for q in u))  # stable: the shuffle orders each group
+    return qsets.take(units, count)
 
 
 def option_order(seed: int | None, item_id: str, n: int, shuffle: bool = True, round_: int = 0) -> tuple[int, ...]:

@@ -53,7 +53,7 @@ def cmd_list(
     rows.sort(key=lambda q: (q.day, q.section, q.id))
     if json_out:
         print(json.dumps([{"id": q.id, "day": q.day, "stage": stage_key(q.day), "section": q.section, "type": q.type,
-                           "source": q.source, "syllabus": list(q.syllabus), "framework": q.framework} for q in rows], ensure_ascii=False, indent=1))
+                           "source": q.source, "syllabus": list(q.syllabus), "framework": q.framework, "set": q.set_id} for q in rows], ensure_ascii=False, indent=1))
         return
     from rich.console import Console
     from rich.table import Table
@@ -62,12 +62,12 @@ def cmd_list(
     if not out.is_terminal:
         out.width = max(out.width, 200)  # piped (grep, a file): whole rows, as rabbit exercises does
     table = Table(title=f"{len(rows)} questions")
-    for col in ("id", "Day", "S", "type", "source", "framework", "prompt"):
+    for col in ("id", "Day", "S", "type", "source", "framework", "set", "prompt"):
         table.add_column(col, overflow="ellipsis", no_wrap=col != "prompt", min_width=4 if col == "Day" else None)
     for q in rows:
         prompt = text(q.prompt, lang).replace("\n", " ")
         shown_day = str(q.day) if q.day >= 1 else stage_key(q.day)  # a course stage: math or ml, not -2 / -1
-        table.add_row(q.id, shown_day, str(q.section), q.type, q.source, q.framework or "", prompt[:60] or f"({q.exercise})")
+        table.add_row(q.id, shown_day, str(q.section), q.type, q.source, q.framework or "", q.set_id or "", prompt[:60] or f"({q.exercise})")
     out.print(table)
 
 

@@ -101,6 +101,7 @@ class TerminalView:
             console.rule(f"[bold]{title}[/]")
         if turn.served.note:
             console.print(f"[yellow]{escape(turn.served.note)}[/]")
+        self.set_context(turn)
         self.say(turn.prompt(lang))
         if turn.exercise is not None:
             console.print(code_block(turn.exercise), markup=False, highlight=False)
@@ -112,6 +113,23 @@ class TerminalView:
         if not self.hinted:  # said once, on the first card of the run
             self.hinted = True
             console.print(f"[dim]{escape(t('dont_know_hint', lang))}[/]")
+
+    def set_context(self, turn) -> None:
+        """A question set's context, above the first of its items asked in a row (and above an item
+        asked on its own); the later items of the run point back to it."""
+        from rich.markup import escape
+
+        place, context = turn.set_place, getattr(turn.question, "context", None)
+        if place is None or not context:
+            return
+        k, n = place
+        if k > 1:
+            self.console.print(f"[dim]{escape(t('set_continues', self.lang, k=k, n=n))}[/]")
+            return
+        head = t("set_context", self.lang, n=n) if n > 1 else t("set_context_one", self.lang)
+        self.console.print(f"[bold magenta]{escape(head)}[/]")
+        self.say(text(context, self.lang).rstrip("\n"))
+        self.console.print()
 
     def invalid(self, turn, j) -> None:
         key = j.invalid.split(":", 1)

@@ -31,4 +31,7 @@ MESSAGES = {
     "none_found": {"ja": "Day{day}{sec} の問題はありません。セクションは次のとおりです: {sections}", "en": "no questions for Day{day}{sec}. Sections with questions: {sections}"},
     "none_missed": {"ja": "{where} で間違えたままの問題はありません。", "en": "Nothing missed in {where}."},
     "prompt": {"ja": "回答> ", "en": "answer> "},
+    "set_context": {"ja": "問題セット: 次の {n} 問は共通の文脈についての問いです", "en": "Question set: the next {n} questions share this context"},
+    "set_context_one": {"ja": "問題セットの 1 問: 共通の文脈", "en": "From a question set: the shared context"},
+    "set_continues": {"ja": "(上の文脈についての {k}/{n} 問目)", "en": "(question {k} of {n} on the context above)"},
 }

@@ -1,0 +1,235 @@
+"""Question sets: three or four items about one shared context, as the exam asks them.
+
+A bank author writes the context once (`sets:` in a question file); rabbit checks the set as
+strictly as any item (file, line, field), serves its items together and in order with the
+context above the first, and counts a change of the context as a change of every item.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from quiz import bank, qsets, session
+from quiz.cli import app
+
+runner = CliRunner()
+
+
+def item(n: int, kind: str = "numeric", **extra) -> str:
+    body = {
+        "numeric": f"type: numeric\n  prompt: {{ja: '文脈の値 {n}', en: 'value {n} of the context'}}\n  answer: {n}",
+        "choice": "type: choice\n  prompt: {ja: 'どれか', en: 'which'}\n  options: [{ja: a, en: a}, {ja: b, en: b}, {ja: c, en: c}, {ja: d, en: d}]\n  answer: 1",
+    }[kind]
+    more = "".join(f"\n  {k}: {v}" for k, v in extra.items())
+    return textwrap.indent(f"- id: t.set-{n}\n  {body}\n  explanation: {{ja: '説明 {n}', en: 'why {n}'}}{more}", "      ")
+
+
+def set_file(directory: Path, name: str = "sets.yaml", items: list[str] | None = None, set_id: str = "t.set",
+             context_en: str = "The table below.\\n    x = [1, 2, 3]", extra: str = "") -> Path:
+    items = items if items is not None else [item(1), item(2, "choice"), item(3)]
+    text = (
+        "sets:\n"
+        f"  - id: {set_id}\n"
+        "    day: 1\n"
+        "    section: 3\n"
+        "    syllabus: [3-1-3]\n"
+        "    source: original\n"
+        f"{extra}"
+        f'    context: {{ja: "次の表。\\n    x = [1, 2, 3]", en: "{context_en}"}}\n'
+        "    items:\n" + "\n".join(items) + "\n")
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def single(directory: Path, qid: str, name: str = "single.yaml") -> Path:
+    path = directory / name
+    path.write_text(textwrap.dedent(f"""\
+        questions:
+          - id: {qid}
+            day: 1
+            section: 3
+            syllabus: [3-1-3]
+            type: numeric
+            source: original
+            prompt: {{ja: 'ひとつ', en: 'alone'}}
+            answer: 7
+            explanation: {{ja: '七', en: 'seven'}}
+        """), encoding="utf-8")
+    return path
+
+
+def validate(*paths):
+    return runner.invoke(app, ["bank", "validate", *map(str, paths)])
+
+
+def line_of(path: Path, needle: str, nth: int = 1) -> int:
+    hits = [i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in ln]
+    return hits[nth - 1]
+
+
+# --------------------------------------------------------------------------- the schema
+
+def test_a_set_is_read_into_items_that_know_their_set_and_context(tmp_path):
+    path = set_file(tmp_path)
+    result = validate(path)
+    assert result.exit_code == 0, result.output
+    questions, problems = bank.validate_paths([path])
+    assert not problems
+    assert [q.id for q in questions] == ["t.set-1", "t.set-2", "t.set-3"]
+    assert {q.set_id for q in questions} == {"t.set"}
+    assert all(q.context["en"].startswith("The table below.") for q in questions)
+    # the set's day, section, source and syllabus ids are the items'
+    assert {(q.day, q.section, q.source, q.syllabus) for q in questions} == {(1, 3, "original", ("3-1-3",))}
+
+
+def test_an_item_may_give_its_own_syllabus_ids(tmp_path):
+    path = set_file(tmp_path, items=[item(1, syllabus="[3-1-2]"), item(2), item(3)])
+    questions, problems = bank.validate_paths([path])
+    assert not problems
+    assert [q.syllabus for q in questions] == [("3-1-2",), ("3-1-3",), ("3-1-3",)]
+
+
+@pytest.mark.parametrize("field, value", [("section", 2), ("day", 2), ("source", "original"), ("framework", "pytorch")])
+def test_an_item_that_repeats_a_field_of_its_set_is_told_where(tmp_path, field, value):
+    path = set_file(tmp_path, items=[item(1), item(2, **{field: value}), item(3)])
+    result = validate(path)
+    assert result.exit_code == 2
+    expected = f"{path}:{line_of(path, f'{field}: {value}', 2 if field == 'source' else 1)}: t.set.items[2].{field}: given by the set"
+    assert expected in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("n", [2, 5])
+def test_a_set_holds_three_or_four_items(tmp_path, n):
+    path = set_file(tmp_path, items=[item(i) for i in range(1, n + 1)])
+    result = validate(path)
+    assert result.exit_code == 2
+    assert f"{path}:{line_of(path, 'items:')}: t.set.items: a set holds 3 or 4 items" in result.stderr
+    four = set_file(tmp_path, "four.yaml", items=[item(i) for i in range(1, 5)], set_id="t.four")
+    assert validate(four).exit_code == 0
+
+
+def test_a_context_needs_both_languages(tmp_path):
+    path = set_file(tmp_path, context_en="")
+    result = validate(path)
+    assert result.exit_code == 2
+    assert f"{path}:{line_of(path, 'context:')}: t.set.context.en: missing en text" in result.stderr
+
+
+def test_an_unknown_field_of_a_set_is_named_and_the_items_are_still_checked(tmp_path):
+    path = set_file(tmp_path, items=[item(1), item(2, section=1), item(3)], extra="    colour: red\n")
+    result = validate(path)
+    assert result.exit_code == 2
+    assert f"{path}:{line_of(path, 'colour')}: t.set.colour: unknown field for a question set" in result.stderr
+    assert "t.set.items[2].section: given by the set" in result.stderr
+
+
+def test_a_code_item_cannot_sit_in_a_set(tmp_path):
+    code = textwrap.indent("- id: t.set-code\n  type: code\n  exercise: lstm", "      ")
+    path = set_file(tmp_path, items=[item(1), item(2), code])
+    result = validate(path)
+    assert result.exit_code == 2
+    assert f"{path}:{line_of(path, 'type: code')}: t.set.items[3].type: a set's items are not code items" in result.stderr
+
+
+def test_set_ids_are_unique_across_files_and_against_item_ids(tmp_path):
+    a = set_file(tmp_path / "a", "a.yaml")
+    b = set_file(tmp_path / "b", "b.yaml", items=[item(4), item(5), item(6)])
+    result = validate(a, b)
+    assert result.exit_code == 2
+    assert "t.set.id: duplicate set id (also at" in result.stderr
+    c = single(tmp_path / "a", "t.set")
+    result = validate(a, c)
+    assert result.exit_code == 2
+    assert "t.set.id: a set's id is also an item's id" in result.stderr
+    assert result.stderr.count("a set's id is also an item's id") == 1  # once per set, not per item
+
+
+def test_changing_the_context_changes_every_item_of_the_set(tmp_path):
+    before, _ = bank.validate_paths([set_file(tmp_path)])
+    after, _ = bank.validate_paths([set_file(tmp_path, context_en="The table below, now different.")])
+    assert all(b.content_hash != a.content_hash for b, a in zip(before, after))
+
+
+def test_the_cached_bank_keeps_sets(tmp_path, monkeypatch):
+    directory = tmp_path / "mine"
+    set_file(directory)
+    monkeypatch.setenv("RABBIT_BANK", str(directory))
+    first = {q.id: q for q in bank.load()}
+    again = {q.id: q for q in bank.load()}  # from the cache
+    q = again["t.set-2"]
+    assert q.set_id == "t.set" and q.context == first["t.set-2"].context
+    assert again["d3.s1.third-weight"].set_id is None and again["d3.s1.third-weight"].context is None
+
+
+# --------------------------------------------------------------------------- serving
+
+def fake(qid: str, set_id: str | None = None, line: int = 0):
+    return bank.Question(id=qid, day=1, section=1, type="numeric", source="original", prompt={"ja": qid, "en": qid},
+                         explanation={"ja": "", "en": ""}, answer=1, set_id=set_id,
+                         context={"ja": "c", "en": "c"} if set_id else None, line=line)
+
+
+def test_a_session_serves_a_set_together_and_in_order():
+    pool = [fake(f"s{i}") for i in range(8)] + [fake(f"a{i}", "A", line=i) for i in (3, 1, 2)]
+    for seed in range(30):
+        got = [q.id for q in session.select(pool, 1, count=None, seed=seed)]
+        k = got.index("a1")
+        assert got[k:k + 3] == ["a1", "a2", "a3"], (seed, got)
+
+
+def test_a_set_that_would_overrun_the_count_gives_way_to_single_items():
+    pool = [fake(f"a{i}", "A", line=i) for i in range(4)] + [fake(f"s{i}") for i in range(3)]
+    for seed in range(20):
+        got = session.select(pool, 1, count=5, seed=seed)
+        ids = [q.id for q in got]
+        assert len(ids) == 5 or ids.count("s0") + ids.count("s1") + ids.count("s2") == 3, ids
+        assert sum(i.startswith("a") for i in ids) in (0, 4)  # the set whole or not at all
+    only_set = [fake(f"a{i}", "A", line=i) for i in range(3)]
+    assert [q.id for q in session.select(only_set, 1, count=2, seed=1)] == ["a0", "a1", "a2"]  # nothing smaller fits
+
+
+def test_a_set_is_ranked_by_its_most_urgent_item():
+    pool = [fake(f"a{i}", "A", line=i) for i in range(3)] + [fake(f"s{i}") for i in range(6)]
+    seen = session.ItemRecord(3, 3, True)
+    record = {q.id: seen for q in pool if q.id != "a2"}  # only a2 is unseen
+    got = [q.id for q in session.select(pool, 1, count=3, seed=5, record=record)]
+    assert got == ["a0", "a1", "a2"]
+
+
+def test_units_keep_single_items_where_they_stand():
+    items = [fake("x"), fake("a2", "A", 2), fake("y"), fake("a1", "A", 1)]
+    assert [[q.id for q in u] for u in qsets.units(items)] == [["x"], ["a1", "a2"], ["y"]]
+
+
+def test_the_quiz_shows_the_context_once_above_the_set(tmp_path, monkeypatch):
+    directory = tmp_path / "mine"
+    set_file(directory)
+    monkeypatch.setenv("RABBIT_BANK", str(directory))
+    result = runner.invoke(app, ["quiz", "day1", "--section", "3", "--count", "all", "--seed", "3", "--lang", "en"],
+                           input="?\n" * 200)
+    out = result.output
+    assert out.count("The table below.") == 1
+    head = out.index("Question set: the next 3 questions share this context")
+    first, second, third = (out.index(f"value {n} of the context") if n != 2 else out.index("(question 2 of 3") for n in (1, 2, 3))
+    assert head < out.index("The table below.") < first < second < third
+    assert "    x = [1, 2, 3]" in out  # the figure keeps its indentation
+    assert "(question 3 of 3 on the context above)" in out
+
+
+def test_bank_list_names_each_items_set(tmp_path, monkeypatch):
+    import json
+
+    directory = tmp_path / "mine"
+    set_file(directory)
+    monkeypatch.setenv("RABBIT_BANK", str(directory))
+    rows = {r["id"]: r for r in json.loads(runner.invoke(app, ["bank", "list", "--json", "--day", "1"]).stdout)}
+    assert all(r["set"] is None for i, r in rows.items() if not i.startswith("t.set-"))
+    assert [r["set"] for i, r in rows.items() if i.startswith("t.set-")] == ["t.set"] * 3
+    table = runner.invoke(app, ["bank", "list", "--day", "1", "--section", "3"]).stdout
+    assert any("t.set-2" in ln and " t.set " in ln for ln in table.splitlines())
