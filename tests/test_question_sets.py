@@ -233,3 +233,81 @@ def test_bank_list_names_each_items_set(tmp_path, monkeypatch):
     assert [r["set"] for i, r in rows.items() if i.startswith("t.set-")] == ["t.set"] * 3
     table = runner.invoke(app, ["bank", "list", "--day", "1", "--section", "3"]).stdout
     assert any("t.set-2" in ln and " t.set " in ln for ln in table.splitlines())
+
+
+# --------------------------------------------------------------------------- the mock exam
+
+def exam_pool():
+    from quiz.bank import Question
+
+    T = {"ja": "問", "en": "Q"}
+    opts = tuple({"ja": f"選択肢{i}", "en": f"option {i}"} for i in range(1, 5))
+
+    def choice(ident, topic, set_id=None, line=0):
+        return Question(id=ident, day=3, section=1, type="choice", source="original", prompt=T, explanation=T,
+                        options=opts, answer=2, syllabus=(topic,), set_id=set_id,
+                        context={"ja": "文脈", "en": "context"} if set_id else None, line=line, content_hash=f"h-{ident}")
+
+    topics = {1: "1-1-2", 2: "2-1-12", 3: "3-5-2", 4: "4-1-1", 5: "5-2-1"}
+    out = [choice(f"c{ch}.{i:02d}", t) for ch, t in topics.items() for i in range(40)]
+    for ch, t in topics.items():
+        for s in range(6):
+            out += [choice(f"set{ch}.{s}-{k}", t, f"set{ch}.{s}", line=k) for k in range(1, 4 if s % 2 else 5)]
+    return out
+
+
+def test_an_exam_draws_sets_whole_in_order_for_about_half_its_questions():
+    from quiz import syllabus
+    from quiz.exam import draw
+
+    pool, s = exam_pool(), syllabus.load()
+    for seed in (1, 2, 3):
+        got = draw.draw(pool, s, 100, seed=seed)
+        assert len(got) == 100 and len({q.id for q in got}) == 100
+        sets = [q.set_id for q in got if q.set_id]
+        for sid in set(sets):
+            members = [q.id for q in got if q.set_id == sid]
+            k = [q.id for q in got].index(members[0])
+            assert [q.id for q in got][k:k + len(members)] == sorted(members)  # together, in the set's order
+            assert len(members) == sum(1 for q in pool if q.set_id == sid)  # whole
+        assert 35 <= len(sets) <= 60, len(sets)  # about half in sets where the bank has them
+        assert [q.id for q in draw.draw(pool, s, 100, seed=seed)] == [q.id for q in got]
+
+
+def test_an_exam_leaves_out_a_set_it_could_not_score_whole():
+    from quiz import syllabus
+    from quiz.bank import Question
+    from quiz.exam import draw
+
+    pool = exam_pool()
+    pool = [q for q in pool if q.set_id != "set3.0"]
+    T = {"ja": "問", "en": "Q"}
+    pool += [Question(id=f"set3.0-{k}", day=3, section=1, type="text" if k == 2 else "numeric", source="original",
+                      prompt=T, explanation=T, syllabus=("3-5-2",), set_id="set3.0", context=T, line=k,
+                      content_hash="h", **({"accept": ("x",)} if k == 2 else {"answer": 1}))
+             for k in (1, 2, 3)]
+    for seed in range(5):
+        assert not any(q.id.startswith("set3.0-") for q in draw.draw(pool, syllabus.load(), 100, seed=seed))
+
+
+def test_the_exam_shows_a_sets_context_on_each_of_its_cards(tmp_path, monkeypatch):
+    import json
+
+    directory = tmp_path / "mine"
+    set_file(directory, items=[item(1, "choice"), item(2, "choice"), item(3, "choice")])
+    monkeypatch.setenv("RABBIT_BANK", str(directory))
+    from quiz import syllabus
+    from quiz.exam import draw
+
+    questions = bank.load()
+    seed = next(s for s in range(1, 200)  # a seed whose 20 questions hold the set
+                if "t.set-1" in {q.id for q in draw.draw(questions, syllabus.load(), 20, seed=s)})
+    result = runner.invoke(app, ["exam", "--count", "20", "--seed", str(seed), "--lang", "en", "--json",
+                                 "--minutes", "30"], input="1\n" * 20 + "end\n")
+    assert result.exit_code == 0, result.output
+    ids = [i["id"] for i in json.loads(result.stdout[result.stdout.index("{\n"):])["items"]]
+    k = ids.index("t.set-1")
+    assert ids[k:k + 3] == ["t.set-1", "t.set-2", "t.set-3"]
+    cards = result.stderr
+    assert cards.count("The table below.") == 3
+    assert "Question set (1/3)" in cards and "Question set (3/3)" in cards

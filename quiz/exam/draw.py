@@ -8,10 +8,14 @@ sittings. A chapter the bank cannot fill gives its shortfall to the others in pr
 
 Only items an exam can score at once: choice, multi, numeric and generated (calculation) items;
 no free text or self-graded description. An item belongs to the chapter of its first syllabus id.
-Within a chapter, items the learner answered in the last RECENT_DAYS days come only after the
-others (where the bank allows, they are avoided). The exam runs in syllabus order, so the items of
-one syllabus item sit together (the nearest the bank has to the exam's sets of 3-4). The same seed
-and the same bank and record draw the same exam. The framework questions are of one framework
+Question sets (quiz.qsets) are drawn whole, their items in order, a set in the chapter of its
+first item, and only sets whose every item the exam can score; about SET_SHARE of each chapter's
+questions come in sets where the bank has them (the exam asks many of its questions in sets of
+3-4), the rest are single items. Within a chapter, items the learner answered in the last
+RECENT_DAYS days come only after the others (where the bank allows, they are avoided; a set counts
+as recent when any of its items is). The exam runs in syllabus order (a set where its first item's
+topic is), so the items of one syllabus item sit together. The same seed and the same bank and
+record draw the same exam. The framework questions are of one framework
 only (the candidate's choice, as at the real exam; without one, the seed draws it).
 """
 
@@ -22,6 +26,7 @@ from collections import Counter
 
 ASKABLE = ("choice", "multi", "numeric", "generated")
 RECENT_DAYS = 3
+SET_SHARE = 0.5
 
 
 def framework_for(seed: int) -> str:
@@ -77,19 +82,38 @@ def draw(questions, syllabus, count: int, seed: int, recent: set[str] | frozense
     questions of `framework` only (None: of the one framework_for(seed) draws)."""
     from quiz.bank import for_framework
 
+    from quiz import qsets
+
     questions = for_framework(questions, framework or framework_for(seed))
     order = {tid: i for i, tid in enumerate(syllabus.topics)}
-    pools: dict[int, list] = {}
-    for q in sorted(questions, key=lambda q: q.id):
-        ch = chapter_of(q, syllabus)
-        if q.type in ASKABLE and ch is not None:
-            pools.setdefault(ch, []).append(q)
+    pools: dict[int, list[list]] = {}
+    for unit in qsets.units(sorted(questions, key=lambda q: q.id)):
+        ch = chapter_of(unit[0], syllabus)
+        if ch is not None and all(q.type in ASKABLE for q in unit):
+            pools.setdefault(ch, []).append(unit)
     rng = random.Random(seed)
-    quota = quotas(count, weights(syllabus), {ch: len(p) for ch, p in pools.items()})
+    quota = quotas(count, weights(syllabus), {ch: sum(map(len, p)) for ch, p in pools.items()})
     chosen = []
     for ch in sorted(pools):
         pool = pools[ch]
         rng.shuffle(pool)
-        pool.sort(key=lambda q: q.id in recent)  # stable: fresh first, each group in the seed's order
-        chosen += [(order[q.syllabus[0]], rank, q) for rank, q in enumerate(pool[: quota.get(ch, 0)])]
-    return [q for _, _, q in sorted(chosen, key=lambda x: (x[0], x[1]))]
+        pool.sort(key=lambda u: any(q.id in recent for q in u))  # stable: fresh first, each group in the seed's order
+        want = quota.get(ch, 0)
+        sets = [u for u in pool if u[0].set_id is not None]
+        taken = _fill(sets, round(want * SET_SHARE), [])
+        taken = _fill([u for u in pool if not any(u is t for t in taken)], want, taken)
+        chosen += [(order[u[0].syllabus[0]], rank, u) for rank, u in enumerate(taken)]
+    return [q for _, _, u in sorted(chosen, key=lambda x: (x[0], x[1])) for q in u]
+
+
+def _fill(units: list[list], upto: int, taken: list[list]) -> list[list]:
+    """`taken` and then whole units, in order, while they fit in `upto` items."""
+    n = sum(map(len, taken))
+    out = list(taken)
+    for u in units:
+        if n >= upto:
+            break
+        if n + len(u) <= upto:
+            out.append(u)
+            n += len(u)
+    return out

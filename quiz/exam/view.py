@@ -43,6 +43,12 @@ class ExamView(TerminalView):
                         pace=PACE_SECONDS, per="-" if per is None else round(per)), style="dim", markup=False)
         if status.flagged:
             console.print(t("exam_flag_mark", lang), style="yellow", markup=False)
+        context = getattr(turn.question, "context", None)
+        if context and turn.set_place:  # a set's context on each of its cards: the learner moves freely between them
+            k, n = turn.set_place
+            console.print(t("exam_set", lang, k=k, n=n), style="bold magenta", markup=False)
+            self.say(text(context, lang).rstrip("\n"))
+            console.print()
         self.say(turn.prompt(lang))
         for i, option in turn.shown_options():
             self.say(text(option, lang), f"  [bold cyan]{i}[/]. ")

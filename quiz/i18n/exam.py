@@ -48,6 +48,7 @@ MESSAGES = {
     "exam_date": {"ja": "日付", "en": "Date"},
     "exam_score": {"ja": "得点", "en": "Score"},
     "exam_status": {"ja": "状態", "en": "State"},
+    "exam_set": {"ja": "問題セット ({k}/{n}): 次の文脈について答えてください", "en": "Question set ({k}/{n}): answer about this context"},
 }
 
 # the four areas' short names on the list's header (not messages: names, as on the results sheet)
