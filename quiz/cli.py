@@ -64,11 +64,7 @@ def main() -> None:
     # the two errors a learner can cause with their files; anything else is a bug
     try:
         app(prog_name="rabbit", complete_var=completion.COMPLETE_VAR)
-    except BankError as e:
-        print("rabbit: the bank has problems / 問題バンクに誤りがあります:", file=sys.stderr)
-        for p in e.problems:
-            print(f"  {p}", file=sys.stderr)
-        sys.exit(2)
-    except StoreError as e:
-        print(f"rabbit: {e}", file=sys.stderr)
-        sys.exit(2)
+    except (BankError, StoreError) as e:
+        from quiz.commands.common import bank_or_store_failed
+
+        bank_or_store_failed(e)

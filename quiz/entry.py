@@ -1,4 +1,5 @@
-"""The `rabbit` console script. A plain `rabbit submit` skips importing typer (see fast_submit)."""
+"""The `rabbit` console script. A plain `rabbit submit`, `rabbit quiz` or `rabbit syllabus --json`
+skips importing typer (see fast_submit, quiz_core.fast, syllabus_core.fast_json)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,21 @@ def _main() -> None:
             code = fast_json(sys.argv[2:])
         except (BankError, StoreError):
             code = None  # the full CLI reports these the usual way
+        if code is not None:
+            sys.stdout.flush()
+            sys.exit(code)
+    if sys.argv[1:2] == ["quiz"]:  # the first card without typer's import (see quiz_core.fast)
+        from quiz.problems import BankError
+        from quiz.storeerror import StoreError
+
+        try:
+            from quiz.commands.quiz_core import fast
+
+            code = fast(sys.argv[2:])
+        except (BankError, StoreError) as e:  # reported here: answers may already be recorded
+            from quiz.commands.common import bank_or_store_failed
+
+            bank_or_store_failed(e)
         if code is not None:
             sys.stdout.flush()
             sys.exit(code)

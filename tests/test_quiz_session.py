@@ -184,3 +184,31 @@ def test_a_question_changed_since_last_answered_is_flagged(rabbit_home):
     assert out.stdout.count("changed since you last answered it") == 1
     cards = out.stdout.split("2/2")
     assert "changed since you last answered it" in cards[0 if order[0].id == items[0].id else 1]
+
+
+def test_a_plain_quiz_skips_typer_and_says_what_the_full_command_says(rabbit_home, monkeypatch, tmp_path):
+    """The first card should not wait for typer's import: `rabbit quiz DAY [options]` is parsed by
+    quiz_core.fast; the session, the cards and the exit code are those of the typer command."""
+    from typer.testing import CliRunner
+
+    from quiz.cli import app
+
+    args = ["day2", "--count", "3", "--seed", "5", "--lang", "en", "--json"]
+    fast = subprocess.run([sys.executable, "-X", "importtime", "-m", "quiz", "quiz", *args], input="?\n" * 3,
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "RABBIT_HOME": str(tmp_path / "a")})
+    assert fast.returncode == 1, fast.stderr
+    assert "| typer" not in fast.stderr and "typer." not in fast.stderr
+    monkeypatch.setenv("RABBIT_HOME", str(tmp_path / "b"))  # the same empty record
+    full = CliRunner().invoke(app, ["quiz", *args], input="?\n" * 3)
+    assert full.exit_code == 1
+    cards = [ln for ln in fast.stderr.splitlines() if not ln.startswith("import time:")]
+    assert [ln for ln in cards if ln.strip()] == [ln for ln in full.stderr.splitlines() if ln.strip()]
+    assert json.loads(fast.stdout)["asked"] == 3 == json.loads(full.stdout)["asked"]
+    # what the fast parser is unsure of goes to typer, with typer's messages and exit codes
+    bad = quiz(["day2", "--colour", "red"], "")
+    assert bad.returncode == 2 and "--colour" in bad.stderr and "Traceback" not in bad.stderr
+    bad = quiz(["day2", "--section", "two"], "")
+    assert bad.returncode == 2 and "two" in bad.stderr and "Traceback" not in bad.stderr
+    helped = quiz(["--help"], "")
+    assert helped.returncode == 0 and "--topic" in helped.stdout
+    assert quiz(["day9"], "").returncode == 2  # the core's own usage error, on the fast path too

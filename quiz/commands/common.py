@@ -19,3 +19,16 @@ def parse_day(text: str, lang: str, what: str = "DAY") -> int:
         return session.parse_day(text)
     except session.SelectionError:
         usage(t("bad_day", lang, what=what, got=text))
+
+
+def bank_or_store_failed(e: Exception) -> NoReturn:
+    """The two errors a learner can cause with their files (a bank file, the record): said plainly, exit 2."""
+    from quiz.problems import BankError
+
+    if isinstance(e, BankError):
+        print("rabbit: the bank has problems / 問題バンクに誤りがあります:", file=sys.stderr)
+        for p in e.problems:
+            print(f"  {p}", file=sys.stderr)
+    else:
+        print(f"rabbit: {e}", file=sys.stderr)
+    raise SystemExit(2)

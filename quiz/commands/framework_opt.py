@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Optional
 
-import typer
-
 from quiz.commands.common import usage
 from quiz.i18n import t
 
@@ -18,6 +16,8 @@ def complete(incomplete: str = "") -> list[str]:
 
 
 def option(what: str) -> Optional[str]:
+    import typer  # only the typer CLI declares it (quiz_core's fast path does not import typer)
+
     return typer.Option(None, "--framework", metavar="pytorch|tensorflow", autocompletion=complete,
                         help=f"Leave out the other framework's items ({what}); none: both. Default: rabbit config "
                              "framework (without a setting, both).")
