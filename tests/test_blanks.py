@@ -215,3 +215,33 @@ def test_a_learners_bank_dir_with_a_code_item_of_its_own_still_works(tmp_path, m
     monkeypatch.setenv("RABBIT_BANK", str(tmp_path))
     ids = [q.id for q in bank.load() if q.type == "code"]
     assert "my.code-lstm" in ids and "d3.s2.code-lstm" in ids
+
+
+def _template(tmp_path, text: str, labels=("あ",)):
+    from types import SimpleNamespace
+
+    path = tmp_path / "t.py"
+    path.write_text(text, encoding="utf-8")
+    return SimpleNamespace(template=path, labels=labels)
+
+
+def test_a_blank_followed_by_code_and_a_comment_is_read_from_the_learners_file(tmp_path):
+    ex = _template(tmp_path, "def f(x, W, b):\n    y = ___あ___ + b  # the affine map\n    return y\n")
+    mine = "def f(x, W, b):\n    y = x @ W + b  # the affine map\n    return y\n"
+    assert grading.extract_answers(ex, mine) == {"あ": "x @ W"}
+    edited = "def f(x, W, b):\n    y = x @ W + b  # my own note, with a # in it\n    return y\n"
+    assert grading.extract_answers(ex, edited) == {"あ": "x @ W"}
+
+
+def test_a_blank_is_read_from_its_own_line_not_an_earlier_one_that_looks_the_same(tmp_path):
+    ex = _template(tmp_path, "def f(x):\n    h = np.zeros(3)\n    h = ___あ___\n    return h\n")
+    mine = "def f(x):\n    h = np.zeros(3)\n    h = np.tanh(x)\n    return h\n"
+    assert grading.extract_answers(ex, mine) == {"あ": "np.tanh(x)"}
+    # lines added above it by the learner do not move it either
+    moved = "import numpy as np\n\n\ndef f(x):\n    # my notes\n    h = np.zeros(3)\n    h = np.tanh(x)\n    return h\n"
+    assert grading.extract_answers(ex, moved) == {"あ": "np.tanh(x)"}
+
+
+def test_a_hash_inside_a_string_is_not_a_comment(tmp_path):
+    ex = _template(tmp_path, "def f(d):\n    k = ___あ___\n    return d[k]\n")
+    assert grading.extract_answers(ex, "def f(d):\n    k = '#key'  # a note\n    return d[k]\n") == {"あ": "'#key'"}

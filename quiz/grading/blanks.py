@@ -139,29 +139,63 @@ def unfilled_blanks(source: str) -> list[str]:
 
 
 def extract_answers(ex: Exercise, source: str) -> dict[str, str]:
-    """What the learner wrote in place of each blank ({label: text}), found by the template lines
-    around the markers; a blank whose line cannot be found is left out."""
+    """What the learner wrote in place of each blank ({label: text}), found by the template's code
+    around the markers (comments aside) on the learner's line that stands where the blank's line
+    stands: of the lines that fit, the one with the template's neighbours (the code lines just above
+    and below), else the nearest to the blank's place. A blank whose line cannot be found is left out."""
     found: dict[str, str] = {}
     labels = set(ex.labels)
-    for line in ex.template.read_text(encoding="utf-8").splitlines():
-        parts = MARKER.split(line)  # text, label, text, label, ..., text
+    template = [_code(line).strip() for line in ex.template.read_text(encoding="utf-8").splitlines()]
+    mine = [_code(line).strip() for line in source.splitlines()]
+    for at, code in enumerate(template):
+        parts = MARKER.split(code)  # text, label, text, label, ..., text
         if len(parts) < 3 or not labels & set(parts[1::2]):
             continue
-        code = line.split("#", 1)[0] if "#" in parts[-1] else line
-        parts = MARKER.split(code)
         names = parts[1::2]
-        texts = [parts[0].strip()] + parts[2:-1:2] + [parts[-1].strip()]
-        suffix = texts[-1]
-        holes = "".join(re.escape(t) + "(.+?)" for t in texts[:-1])
-        pattern = re.compile(holes[: -len("(.+?)")] + "(.+)" + re.escape(suffix))
-        for candidate in source.splitlines():
-            c = candidate.split("  #", 1)[0].strip() if suffix == "" else candidate.strip()
-            m = pattern.fullmatch(c)
+        texts = parts[0::2]
+        pattern = re.compile("".join(re.escape(t) + "(.+?)" for t in texts[:-1])[: -len("(.+?)")] + "(.+)"
+                             + re.escape(texts[-1]))
+        fits = []
+        for i, line in enumerate(mine):
+            m = pattern.fullmatch(line)
             if m and all(g.strip() for g in m.groups()):
-                for name, value in zip(names, m.groups()):
-                    found.setdefault(name, value.strip())
-                break
+                context = (_neighbour(mine, i, -1) == _neighbour(template, at, -1)) + \
+                          (_neighbour(mine, i, 1) == _neighbour(template, at, 1))
+                fits.append((-context, abs(i - at * len(mine) / max(len(template), 1)), i, m))
+        if fits:
+            m = min(fits, key=lambda f: f[:3])[3]
+            for name, value in zip(names, m.groups()):
+                found.setdefault(name, value.strip())
     return {label: found[label] for label in ex.labels if label in found}
+
+
+def _neighbour(lines: list[str], i: int, step: int) -> str | None:
+    """The nearest non-empty code line above (step -1) or below (step 1) line i."""
+    i += step
+    while 0 <= i < len(lines):
+        if lines[i]:
+            return lines[i]
+        i += step
+    return None
+
+
+def _code(line: str) -> str:
+    """A line without its comment (a # inside a string literal is not one)."""
+    quote = None
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#":
+            return line[:i]
+        i += 1
+    return line
 
 
 def extract_answer(ex: Exercise, source: str) -> str | None:
