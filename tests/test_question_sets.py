@@ -229,7 +229,8 @@ def test_bank_list_names_each_items_set(tmp_path, monkeypatch):
     set_file(directory)
     monkeypatch.setenv("RABBIT_BANK", str(directory))
     rows = {r["id"]: r for r in json.loads(runner.invoke(app, ["bank", "list", "--json", "--day", "1"]).stdout)}
-    assert all(r["set"] is None for i, r in rows.items() if not i.startswith("t.set-"))
+    standalone = [q.id for q in bank.load() if q.day == 1 and q.set_id is None]
+    assert standalone and all(rows[i]["set"] is None for i in standalone)
     assert [r["set"] for i, r in rows.items() if i.startswith("t.set-")] == ["t.set"] * 3
     table = runner.invoke(app, ["bank", "list", "--day", "1", "--section", "3"]).stdout
     assert any("t.set-2" in ln and " t.set " in ln for ln in table.splitlines())
@@ -311,3 +312,17 @@ def test_the_exam_shows_a_sets_context_on_each_of_its_cards(tmp_path, monkeypatc
     cards = result.stderr
     assert cards.count("The table below.") == 3
     assert "Question set (1/3)" in cards and "Question set (3/3)" in cards
+
+
+def test_the_shipped_bank_asks_sets_the_exam_can_draw():
+    """The exam's form: at least 40 sets in the shipped bank, each of 3-4 items the mock exam can
+    score, spread over every stage of the course."""
+    from quiz.exam.draw import ASKABLE
+
+    sets: dict[str, list] = {}
+    for q in bank.load():
+        if q.set_id:
+            sets.setdefault(q.set_id, []).append(q)
+    assert len(sets) >= 40
+    assert all(len(items) in qsets.SIZES and all(q.type in ASKABLE for q in items) for items in sets.values())
+    assert {items[0].stage for items in sets.values()} >= {"math", "ml", "day1", "day2", "day3", "day4"}
