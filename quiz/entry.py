@@ -1,5 +1,5 @@
-"""The `rabbit` console script. A plain `rabbit submit`, `rabbit quiz` or `rabbit syllabus --json`
-skips importing typer (see fast_submit, quiz_core.fast, syllabus_core.fast_json)."""
+"""The `rabbit` console script. A plain `rabbit submit`, `rabbit quiz`, `rabbit exam` or `rabbit
+syllabus --json` skips importing typer (see fast_submit, quiz_core.fast, exam_core.fast, syllabus_core.fast_json)."""
 
 from __future__ import annotations
 
@@ -69,18 +69,23 @@ def _main() -> None:
         if code is not None:
             sys.stdout.flush()
             sys.exit(code)
-    if sys.argv[1:2] == ["quiz"]:  # the first card without typer's import (see quiz_core.fast)
+    if sys.argv[1:2] in (["quiz"], ["exam"]):  # the first card without typer's import (quiz_core.fast, exam_core.fast)
         from quiz.problems import BankError
         from quiz.storeerror import StoreError
 
         try:
-            from quiz.commands.quiz_core import fast
-
+            if sys.argv[1] == "quiz":
+                from quiz.commands.quiz_core import fast
+            else:
+                from quiz.commands.exam_core import fast
             code = fast(sys.argv[2:])
         except (BankError, StoreError) as e:  # reported here: answers may already be recorded
             from quiz.commands.common import bank_or_store_failed
 
             bank_or_store_failed(e)
+        except KeyboardInterrupt:  # Ctrl-C outside a card (loading, the summary): every answer is stored already
+            print(file=sys.stderr)
+            sys.exit(130)
         if code is not None:
             sys.stdout.flush()
             sys.exit(code)

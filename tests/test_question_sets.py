@@ -309,8 +309,11 @@ def test_the_exam_shows_a_sets_context_on_each_of_its_cards(tmp_path, monkeypatc
     ids = [i["id"] for i in json.loads(result.stdout[result.stdout.index("{\n"):])["items"]]
     k = ids.index("t.set-1")
     assert ids[k:k + 3] == ["t.set-1", "t.set-2", "t.set-3"]
-    cards = result.stderr
+    cards, _, misses = result.stderr.partition("Misses, with explanations")
     assert cards.count("The table below.") == 3
+    missed = [i for i in json.loads(result.stdout[result.stdout.index("{\n"):])["items"]
+              if i["id"].startswith("t.set-") and not i["correct"]]
+    assert misses.count("The table below.") == len(missed)  # a miss of a set is reviewed with its context
     assert "Question set (1/3)" in cards and "Question set (3/3)" in cards
 
 

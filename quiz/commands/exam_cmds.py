@@ -1,18 +1,15 @@
-"""rabbit exam (a timed mock E資格, resumable) and rabbit exams (the list of past mock exams)."""
+"""rabbit exam (a timed mock E資格, resumable) and rabbit exams (the list of past mock exams).
+rabbit exam's options are declared here; what it does is quiz.commands.exam_core's (also reached without typer)."""
 
 from __future__ import annotations
 
 import json
-import random
-import sys
 from typing import Optional
 
 import typer
 
+from quiz.commands.exam_core import DEFAULT_COUNT, DEFAULT_MINUTES
 from quiz.i18n import pick_lang, t
-
-DEFAULT_MINUTES = 120
-DEFAULT_COUNT = 100
 
 
 def cmd_exam(
@@ -41,103 +38,9 @@ def cmd_exam(
     機械学習, 深層学習, 開発環境) and chapter beside JDLA's 2025#1 averages, the weakest syllabus items,
     then the misses. Exit 0 when the exam is completed (handed in or time up), 1 when paused.
     / E資格の模擬試験 (120 分 100 問、中断・再開できます)。"""
-    lang = pick_lang(lang)
-    if review:
-        _review(exam_id, lang, json_out)
-        return
-    if exam_id is not None:
-        _usage(t("exam_not_found", lang, id=exam_id) + " (ID: --review)")
-    from quiz import bank, syllabus
-    from quiz.store import Store
+    from quiz.commands.exam_core import run
 
-    if resume:
-        store = Store()
-        row = store.exam_unfinished()
-        if row is None:
-            _usage(t("exam_none_paused", lang))
-        if count_away:
-            from datetime import datetime, timezone
-
-            away = (datetime.now(timezone.utc) - datetime.fromisoformat(row["last_seen"])).total_seconds()
-            row["time_left"] = max(0.0, row["time_left"] - max(0.0, away))
-        store.exam_set_state(row["id"], "running", row["time_left"])
-    else:
-        mins, n = _number(minutes, float), _number(count, int)
-        if mins is None:
-            _usage(t("exam_bad_minutes", lang, value=minutes))
-        if n is None:
-            _usage(t("exam_bad_count", lang, value=count))
-        from datetime import datetime, timedelta, timezone
-
-        from quiz.exam import draw
-
-        from quiz.commands import framework_opt
-
-        store = Store()
-        chosen = framework_opt.chosen(framework, store, lang)
-        recent = store.answered_since((datetime.now(timezone.utc) - timedelta(days=draw.RECENT_DAYS)).isoformat())
-        seed = seed if seed is not None else random.randrange(1, 10**6)
-        questions = bank.load()
-        if chosen is None and any(q.framework for q in questions):
-            print(t("exam_framework", lang, framework=draw.framework_for(seed)), file=sys.stderr)
-        items = draw.draw(questions, syllabus.load(), n, seed, recent, chosen)
-        if not items:
-            _usage(t("exam_short", lang, n=0))
-        exam = store.exam_create(seed, mins, [q.id for q in items])
-        row = store.exam_get(exam)
-        if len(items) < n:
-            print(t("exam_short", lang, n=len(items)), file=sys.stderr)
-    _sit(store, row, lang, json_out)
-
-
-def _sit(store, row: dict, lang: str, json_out: bool) -> None:
-    from quiz import bank, syllabus
-    from quiz.exam import result, sitting
-    from quiz.exam.view import ExamView, clock
-
-    questions = {q.id: q for q in bank.load()}
-    s = sitting.Sitting(row, questions, store, {})
-    view = ExamView(lang, row["id"], json_out)
-    view.time_left = s.time_left
-    how = s.play(view)
-    if how == "paused":
-        view.console.print()
-        view.console.print(t("exam_paused", lang, id=row["id"], left=clock(s.time_left()), total=len(s.positions),
-                             answered=len(s.positions) - s.unanswered()), markup=False)
-        if json_out:
-            print(json.dumps({"id": row["id"], "state": "paused", "time_left": round(s.time_left(), 1),
-                              "answered": len(s.positions) - s.unanswered(), "asked": len(s.positions)}, indent=2))
-        raise typer.Exit(1)
-    if how == "time":
-        view.console.print()
-        view.console.print(t("exam_time_up", lang), style="bold yellow", markup=False)
-    res = result.score(s, syllabus.load(), row["minutes"], s.left_at_end)
-    s.hand_in(res)
-    from quiz.exam import sheet
-
-    sheet.show(view, res, lang)
-    sheet.misses(view, s, res, lang)
-    view.console.print(t("exam_review_later", lang, id=row["id"]), style="dim", markup=False)
-    if json_out:
-        print(json.dumps({**res, "state": "completed"}, ensure_ascii=False, indent=2))
-
-
-def _review(exam_id: int | None, lang: str, json_out: bool) -> None:
-    from quiz import bank
-    from quiz.exam import sheet, sitting
-    from quiz.exam.view import ExamView
-    from quiz.store import Store
-
-    store = Store()
-    row = store.exam_get(exam_id) if exam_id is not None else store.exam_latest_completed()
-    if row is None or row["state"] != "completed":
-        _usage(t("exam_not_found", lang, id=exam_id) if exam_id is not None else t("exam_none_done", lang))
-    s = sitting.Sitting(row, {q.id: q for q in bank.load()}, store, {})
-    view = ExamView(lang, row["id"], json_out)
-    sheet.show(view, row["result"], lang)
-    sheet.misses(view, s, row["result"], lang)
-    if json_out:
-        print(json.dumps({**row["result"], "state": "completed"}, ensure_ascii=False, indent=2))
+    raise typer.Exit(run(exam_id, minutes, count, seed, resume, count_away, review, lang, json_out, framework))
 
 
 def cmd_exams(
@@ -172,22 +75,6 @@ def cmd_exams(
                  (e["areas"].get(a, {"correct": 0, "asked": 0}) for a in AREA_SHORT)] if e["areas"] else ["-"] * len(AREA_SHORT)
         state = t("exam_state_completed" if e["state"] == "completed" else "exam_state_paused", lang)
         print("  ".join([str(e["id"]), e["started"][:16].replace("T", " "), score, *areas, state]))
-
-
-def _number(value: str, kind):
-    """A number above 0 (full-width digits too), or None."""
-    from quiz.typed import nfkc
-
-    try:
-        n = kind(nfkc(value).strip())
-    except ValueError:
-        return None
-    return n if 0 < n < float("inf") else None
-
-
-def _usage(message: str) -> None:
-    print(f"rabbit: {message}", file=sys.stderr)
-    raise typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:

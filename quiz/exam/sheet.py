@@ -37,17 +37,24 @@ def show(view, res: dict, lang: str) -> None:
 
 def misses(view, sitting, res: dict, lang: str) -> None:
     """Every item scored wrong (unanswered ones too), as it was asked, with the key and why."""
-    wrong = {i["n"] for i in res["items"] if not i["correct"]}
+    wrong = [i for i in res["items"] if not i["correct"]]
+    asked = {turn.served.record_id: (turn, pos) for turn, pos in zip(sitting.turns, sitting.positions)}
     console = view.console
     console.print()
     console.rule(f"[bold]{t('exam_misses', lang, n=len(wrong))}[/]")
-    for turn, pos in zip(sitting.turns, sitting.positions):
-        if turn.n not in wrong:
+    for item in wrong:  # by id and the number it had: items that left the bank since do not shift the others
+        if item["id"] not in asked:
+            console.print()
+            console.print(t("exam_miss_gone", lang, n=item["n"], id=item["id"]), style="dim", markup=False)
             continue
+        turn, pos = asked[item["id"]]
         line = sitting.answers.get(pos, {}).get("line")
         console.print()
-        console.print(t("exam_miss", lang, n=turn.n, id=turn.served.record_id,
+        console.print(t("exam_miss", lang, n=item["n"], id=turn.served.record_id,
                         answer=line if line is not None else t("exam_unanswered", lang)), style="bold", markup=False)
+        context = getattr(turn.question, "context", None)
+        if context:  # an item of a set is read with its context
+            view.say(text(context, lang).rstrip("\n"), "[magenta]│[/] ")
         view.say(turn.prompt(lang))
         for i, option in turn.shown_options():
             view.say(text(option, lang), f"  [bold cyan]{i}[/]. ")

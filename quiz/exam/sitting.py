@@ -57,6 +57,7 @@ class Sitting:
         self.clock = clock
         # an item gone from the bank since the exam was drawn is left out (it can be neither shown nor scored)
         self.positions = [p for p, item in enumerate(exam["items"]) if item in questions]
+        self.gone = [item for item in exam["items"] if item not in questions]
         served = [practice.Served(questions[exam["items"][p]], detail={"exam": exam["id"]}) for p in self.positions]
         self.core = practice.Session(served, store, exercises, exam["seed"], practice.EXAM, clock=clock)
         self.turns = [self.core.turn_for(s, k + 1, len(served)) for k, s in enumerate(served)]
@@ -92,6 +93,8 @@ class Sitting:
     def play(self, view) -> str:
         """Until the learner hands in ('completed'), the time runs out ('time'; the caller scores
         it as it stands) or the learner pauses ('paused': end of input, or Ctrl-C then pause)."""
+        if self.gone:  # said before the first card, so a shorter exam is no surprise
+            view.note("exam_gone", n=len(self.gone), ids=", ".join(self.gone))
         if not self.positions:
             return self._hand_in_state()
         redraw = True

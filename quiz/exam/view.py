@@ -77,7 +77,8 @@ class ExamView(TerminalView):
 
     def note(self, which: str, **kw) -> None:
         """What a move says; the sitting names it by its key (these are all it names)."""
-        for key in ("exam_flagged", "exam_unflagged", "exam_at_first", "exam_at_last", "exam_bad_goto", "exam_no_pass"):
+        for key in ("exam_flagged", "exam_unflagged", "exam_at_first", "exam_at_last", "exam_bad_goto", "exam_no_pass",
+                    "exam_gone"):
             if key == which: self.console.print(t(key, self.lang, **kw), style="yellow", markup=False)  # noqa: E701
 
     def listing(self, rows) -> None:

@@ -34,6 +34,8 @@ MESSAGES = {
     "exam_weakest": {"ja": "弱いシラバス項目", "en": "Weakest syllabus items"},
     "exam_misses": {"ja": "間違えた問題と解説 ({n} 問)", "en": "Misses, with explanations ({n})"},
     "exam_miss": {"ja": "問 {n} · {id} · あなたの答え: {answer}", "en": "Q {n} · {id} · your answer: {answer}"},
+    "exam_miss_gone": {"ja": "問 {n} · {id} · この問題は問題バンクから削除されたため表示できません", "en": "Q {n} · {id} · this question is no longer in the bank and cannot be shown"},
+    "exam_gone": {"ja": "この模試の {n} 問は、その後問題バンクから削除されたため、出題も採点もしません: {ids}", "en": "{n} question(s) of this exam have since left the bank: they are neither asked nor scored: {ids}"},
     "exam_unanswered": {"ja": "(未回答)", "en": "(unanswered)"},
     "exam_review_later": {"ja": "あとで見直す: rabbit exam --review {id}", "en": "Review later: rabbit exam --review {id}"},
     "exam_short": {"ja": "問題バンクで出せる問題は {n} 問なので、{n} 問で実施します", "en": "The bank has {n} askable items: the exam has {n}"},
