@@ -15,7 +15,40 @@ def rabbit_cmd() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "quiz"]
 
 
-def timed(cmd: list[str], env: dict | None = None, cwd: str | None = None) -> float:
+class Until:
+    """A command timed until `marker` first appears on its output (stdout and stderr), e.g. the
+    prompt under a quiz's first card; then `answer` is fed to it and it is left to finish untimed."""
+
+    def __init__(self, cmd: list[str], marker: bytes, answer: bytes = b"", deadline: float = 60.0):
+        self.cmd, self.marker, self.answer, self.deadline = cmd, marker, answer, deadline
+
+
+def _until(u: Until, env: dict | None, cwd: str | None) -> float:
+    import select
+
+    start = time.perf_counter()
+    p = subprocess.Popen(u.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+    seen = b""
+    while u.marker not in seen and time.perf_counter() - start < u.deadline:
+        ready, _, _ = select.select([p.stdout], [], [], 0.5)
+        if ready:
+            chunk = os.read(p.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            seen += chunk
+    took = time.perf_counter() - start
+    if u.marker not in seen:
+        p.kill()
+        p.wait()
+        raise RuntimeError(f"{u.cmd}: {u.marker!r} never appeared; it said: {seen[-500:]!r}")
+    p.communicate(u.answer)
+    return took
+
+
+def timed(cmd, env: dict | None = None, cwd: str | None = None) -> float:
+    """Seconds the command takes (a list), or until its marker appears (an Until)."""
+    if isinstance(cmd, Until):
+        return _until(cmd, env, cwd)
     start = time.perf_counter()
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
     return time.perf_counter() - start
