@@ -14,6 +14,9 @@ from quiz.store import SUMMARY_MARK, Store
 
 HALF_LIFE_DAYS = 14.0  # an answer two weeks old weighs half as much as one given today
 ACTIVITY_DAYS = 28
+MOCK_EXAMS = 3  # readiness pools the last few completed mock exams, area by area
+VERDICT_Z = 2.0  # above/below the published average only when the gap exceeds about two standard errors
+TREND_EXAMS = 3  # rabbit exams: the direction of the last few completed exams
 
 
 def compute(store: Store, questions, exercises, now: datetime | None = None, exam_date: date | None = None,
@@ -116,6 +119,7 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
         "changed_items": changed,
         # a date that has passed gets no forecast (it would promise the recall of today)
         "readiness": _readiness(store, items, sections, exam_date, now) if exam_date and exam_date >= today else None,
+        "last_exam": last_exam(store),
         "exam_date_passed": exam_date.isoformat() if exam_date and exam_date < today else None,
         "half_life_days": HALF_LIFE_DAYS,
     }
@@ -192,12 +196,98 @@ def _readiness(store: Store, items: dict, sections: dict, exam_date: date, now: 
         "overall": round(sum(practised) / len(practised), 4) if practised else None,
         "practised_items": len(practised),
         "caveat": "covers only the items you have practised / 演習した問題だけが対象です",
+        "mock": mock_part(store.exam_list()),
     }
 
 
-def sparkline(values: list[int]) -> str:
+# -- mock exams: the last one, the pooled areas of the last few, the trend ----------------
+def _completed(exams: list[dict]) -> list[dict]:
+    return [e for e in exams if e["state"] == "completed" and e["result"]]
+
+
+def _published(area: str, stored: dict | None) -> float:
+    """The published average an exam was scored against (as stored), else today's."""
+    from quiz.exam.result import PUBLISHED
+
+    return stored["published"] if stored and stored.get("published") is not None else PUBLISHED["areas"][area]
+
+
+def last_exam(store: Store) -> dict | None:
+    """The last completed mock exam: id, date, score and each area beside its published average."""
+    row = store.exam_latest_completed()
+    if row is None or not row["result"]:
+        return None
+    res = row["result"]
+    finished = datetime.fromisoformat(row["finished"] or row["started"])
+    return {"id": row["id"], "date": finished.astimezone().date().isoformat(), "finished": row["finished"],
+            "score": res.get("score"), "correct": res.get("correct"), "asked": res.get("asked"),
+            "published_sitting": res.get("published"),
+            "areas": [{"area": a["area"], "name": a.get("name"), "correct": a["correct"], "asked": a["asked"],
+                       "rate": a.get("rate"), "published": _published(a["area"], a)} for a in res.get("areas", [])]}
+
+
+def verdict(correct: int, asked: int, published: float) -> str | None:
+    """above / near / below the published average (percent), the gap weighed against the standard
+    error; the error is the larger of sqrt(p(1-p)/n) at your rate and at the average's, so that a
+    rate of 0 % or 100 % from a few questions does not pass for a certainty."""
+    if not asked:
+        return None
+    p, p0 = correct / asked, published / 100
+    err = max(math.sqrt(p * (1 - p) / asked), math.sqrt(p0 * (1 - p0) / asked))
+    if p - p0 > VERDICT_Z * err:
+        return "above"
+    if p0 - p > VERDICT_Z * err:
+        return "below"
+    return "near"
+
+
+def mock_part(exams: list[dict]) -> dict | None:
+    """The last MOCK_EXAMS completed mock exams, pooled per area (correct and asked summed), each
+    rate with its standard error sqrt(p(1-p)/n) beside the published average, and a verdict."""
+    from quiz.syllabus import AREAS
+
+    last = _completed(exams)[-MOCK_EXAMS:]
+    if not last:
+        return None
+    pooled = {a: {"area": a, "name": None, "correct": 0, "asked": 0, "published": None} for a in AREAS}
+    for e in last:
+        for a in e["result"].get("areas", []):
+            if a["area"] in pooled:
+                row = pooled[a["area"]]
+                row["correct"] += a["correct"]
+                row["asked"] += a["asked"]
+                row["name"] = a.get("name") or row["name"]
+                row["published"] = _published(a["area"], a)
+    areas = []
+    for a, row in pooled.items():
+        n, c = row["asked"], row["correct"]
+        pub = row["published"] if row["published"] is not None else _published(a, None)
+        p = c / n if n else None
+        areas.append({**row, "published": pub, "rate": round(100 * p, 1) if n else None,
+                      "se": round(100 * math.sqrt(p * (1 - p) / n), 1) if n else None, "verdict": verdict(c, n, pub)})
+    return {"exams": [e["id"] for e in last], "asked": sum(r["asked"] for r in areas), "areas": areas,
+            "published_sitting": last[-1]["result"].get("published"), "z": VERDICT_Z,
+            "how": "shown beside the predicted recall, not mixed into it / 想起率の予測とは別に並べて表示 (混ぜない)",
+            "caveat": "a small sample: with n questions a rate's standard error is about sqrt(p(1-p)/n) / 問題数が少ないと誤差が大きい"}
+
+
+def exam_changes(exams: list[dict]) -> dict[int, float | None]:
+    """exam id -> its score's change in points against the previous completed exam (None for the
+    first); paused exams are not in it."""
+    out, prev = {}, None
+    for e in _completed(exams):
+        score = e["result"].get("score")
+        if score is None:
+            continue
+        out[e["id"]] = None if prev is None else round(100 * score - 100 * prev, 1)
+        prev = score
+    return out
+
+
+def sparkline(values: list[int], top: int | None = None) -> str:
+    """One block per value, scaled to `top` (default: the largest value)."""
     blocks = " ▁▂▃▄▅▆▇█"
-    top = max(values) if values else 0
+    top = top if top is not None else max(values) if values else 0
     if not top:
         return "·" * len(values)
-    return "".join(blocks[0 if v == 0 else max(1, math.ceil(8 * v / top))] for v in values)
+    return "".join(blocks[0 if v == 0 else min(8, max(1, math.ceil(8 * v / top)))] for v in values)

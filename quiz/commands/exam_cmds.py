@@ -45,20 +45,26 @@ def cmd_exam(
 
 def cmd_exams(
     lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en; or set RABBIT_LANG."),
-    json_out: bool = typer.Option(False, "--json", help="Print the list as JSON."),
+    json_out: bool = typer.Option(False, "--json", help="Print the list as JSON (each exam's `change`: points against "
+                                                       "the previous completed exam, null for the first and for paused ones)."),
 ) -> None:
-    """List past mock exams: date, score, the four areas, completed or paused. / 模擬試験の記録。"""
+    """List past mock exams: date, score, the four areas, completed or paused, and the trend: each
+    completed exam's change against the previous one, the scores over time and the direction of the
+    last few (paused exams take no part in it). / 模擬試験の記録と得点の推移。"""
+    from quiz.progress import exam_changes
     from quiz.store import Store
 
     lang = pick_lang(lang)
     rows = Store().exam_list()
+    changes = exam_changes(rows)
     out = []
     for r in rows:
         res = r["result"] or {}
         out.append({"id": r["id"], "started": r["started"], "state": r["state"] if r["state"] == "completed" else "paused",
                     "minutes": r["minutes"], "asked": len(r["items"]), "score": res.get("score"),
                     "time_used": res.get("time_used"),
-                    "areas": {a["area"]: {"correct": a["correct"], "asked": a["asked"]} for a in res.get("areas", [])}})
+                    "areas": {a["area"]: {"correct": a["correct"], "asked": a["asked"]} for a in res.get("areas", [])},
+                    "change": changes.get(r["id"])})
     if json_out:
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return
@@ -67,14 +73,38 @@ def cmd_exams(
         return
     from quiz.i18n.exam import AREA_SHORT
 
-    head = ["#", t("exam_date", lang), t("exam_score", lang)] + [AREA_SHORT[a][lang] for a in AREA_SHORT] + [t("exam_status", lang)]
+    head = ["#", t("exam_date", lang), t("exam_score", lang), t("trend_change", lang)] + \
+        [AREA_SHORT[a][lang] for a in AREA_SHORT] + [t("exam_status", lang)]
     print("  ".join(head))
     for e in out:
         score = "-" if e["score"] is None else f"{100 * e['score']:.0f}%"
+        change = "-" if e["change"] is None else f"{e['change']:+.0f} pt"
         areas = [f"{100 * v['correct'] / v['asked']:.0f}%" if v["asked"] else "-" for v in
                  (e["areas"].get(a, {"correct": 0, "asked": 0}) for a in AREA_SHORT)] if e["areas"] else ["-"] * len(AREA_SHORT)
         state = t("exam_state_completed" if e["state"] == "completed" else "exam_state_paused", lang)
-        print("  ".join([str(e["id"]), e["started"][:16].replace("T", " "), score, *areas, state]))
+        print("  ".join([str(e["id"]), e["started"][:16].replace("T", " "), score, change, *areas, state]))
+    _trend(out, [r["id"] for r in rows if r["id"] in changes], lang)
+
+
+def _trend(exams: list[dict], in_trend: list[int], lang: str) -> None:
+    """The last line of rabbit exams: the completed exams' scores over time and the last few's direction."""
+    from quiz.progress import TREND_EXAMS, sparkline
+
+    by_id = {e["id"]: e for e in exams}
+    scores = [100 * by_id[i]["score"] for i in in_trend]
+    if not scores:
+        return
+    spark = sparkline([round(s) for s in scores], top=100)
+    if len(scores) == 1:
+        print(t("trend_one", lang, spark=spark, last=f"{scores[-1]:.0f}"))
+    else:
+        recent = scores[-TREND_EXAMS:]
+        net = round(recent[-1] - recent[0], 1)
+        direction = t("trend_up" if net > 0 else "trend_down" if net < 0 else "trend_flat", lang)
+        print(t("trend_line", lang, n=len(scores), spark=spark, first=f"{scores[0]:.0f}", last=f"{scores[-1]:.0f}")
+              + " · " + t("trend_recent", lang, n=len(recent), change=f"{net:+.0f}", direction=direction))
+    if len(in_trend) < len(exams):
+        print(t("trend_paused_note", lang))
 
 
 def register(app: typer.Typer) -> None:

@@ -117,6 +117,7 @@ def _render_stats(stats: dict, lang: str, day: int | None) -> None:
     console = Console(highlight=False)
     if not stats["total_attempts"]:
         console.print(t("no_attempts", lang))
+        _render_last_exam(console, stats.get("last_exam"), lang)
         return
     counts = [a["count"] for a in stats["activity"]]
     console.print(f"[bold]{t('attempts', lang, n=stats['total_attempts'])}[/] · "
@@ -155,14 +156,54 @@ def _render_stats(stats: dict, lang: str, day: int | None) -> None:
     if stats["changed_items"]:
         ids = ", ".join(stats["changed_items"][:5]) + ("…" if len(stats["changed_items"]) > 5 else "")
         console.print(t("changed_items", lang, n=len(stats["changed_items"]), ids=ids), style="yellow")
+    _render_last_exam(console, stats.get("last_exam"), lang)
     if readiness:
         console.print(t("readiness", lang, date=readiness["exam_date"], days=readiness["days_left"],
                         n=readiness["practised_items"], p=_pct(readiness["overall"])))
         console.print(t("caveat", lang), style="dim")
+        _render_mock(console, readiness.get("mock"), lang)
     elif stats.get("exam_date_passed"):
         console.print(t("date_passed", lang, date=stats["exam_date_passed"]), style="yellow")
     else:
         console.print(t("no_exam_date", lang), style="dim")
+
+
+def _area_name(row: dict, lang: str) -> str:
+    from quiz.i18n import text
+    from quiz.i18n.exam import AREA_SHORT
+
+    return text(row["name"], lang) if row.get("name") else AREA_SHORT.get(row["area"], {}).get(lang, row["area"])
+
+
+def _render_last_exam(console, last: dict | None, lang: str) -> None:
+    """The last completed mock exam: date, score, the four areas beside the published averages."""
+    if not last:
+        return
+    rate = round(100 * last["score"]) if last["score"] is not None else 0
+    console.print(t("last_exam_head", lang, id=last["id"], date=last["date"], rate=rate,
+                    correct=last["correct"], asked=last["asked"]), markup=False, soft_wrap=True)
+    for a in last["areas"]:
+        console.print("  " + t("last_exam_area", lang, name=_area_name(a, lang), correct=a["correct"], asked=a["asked"],
+                               rate=_pct(a["correct"] / a["asked"]) if a["asked"] else "—",
+                               published=f"{a['published']:.0f}"), markup=False, soft_wrap=True)
+    console.print("  " + t("last_exam_review", lang, id=last["id"]), style="dim", markup=False, soft_wrap=True)
+
+
+def _render_mock(console, mock: dict | None, lang: str) -> None:
+    """Readiness from the last mock exams: each area's pooled rate ± its standard error, beside the average."""
+    if not mock:
+        return
+    console.print(t("mock_head", lang, n=len(mock["exams"]), asked=mock["asked"], sitting=mock["published_sitting"] or ""),
+                  markup=False, soft_wrap=True)
+    for a in mock["areas"]:
+        name = _area_name(a, lang)
+        if not a["asked"]:
+            console.print("  " + t("mock_area_none", lang, name=name), markup=False, soft_wrap=True)
+            continue
+        console.print("  " + t("mock_area", lang, name=name, rate=f"{a['rate']:.0f}", se=f"{a['se']:.0f}", asked=a["asked"],
+                               published=f"{a['published']:.0f}", verdict=t(f"mock_{a['verdict']}", lang)), markup=False, soft_wrap=True)
+    for key in ("mock_how", "mock_rule", "mock_caveat"):
+        console.print(t(key, lang, z=mock["z"]), style="dim", markup=False, soft_wrap=True)
 
 
 def cmd_review(

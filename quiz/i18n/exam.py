@@ -51,6 +51,14 @@ MESSAGES = {
     "exam_score": {"ja": "得点", "en": "Score"},
     "exam_status": {"ja": "状態", "en": "State"},
     "exam_set": {"ja": "問題セット ({k}/{n}): 次の文脈について答えてください", "en": "Question set ({k}/{n}): answer about this context"},
+    "trend_change": {"ja": "前回比", "en": "Change"},
+    "trend_line": {"ja": "得点の推移 (完了 {n} 回): {spark} {first}% → {last}%", "en": "Scores over time ({n} completed): {spark} {first}% → {last}%"},
+    "trend_one": {"ja": "得点の推移: {spark} {last}% (比べる模試はまだ 1 回だけです)", "en": "Scores over time: {spark} {last}% (only one completed exam to compare yet)"},
+    "trend_recent": {"ja": "直近 {n} 回: {change} pt ({direction})", "en": "last {n}: {change} pt ({direction})"},
+    "trend_up": {"ja": "上昇", "en": "rising"},
+    "trend_down": {"ja": "下降", "en": "falling"},
+    "trend_flat": {"ja": "横ばい", "en": "flat"},
+    "trend_paused_note": {"ja": "中断中の模試は推移に含めません", "en": "Paused exams take no part in the trend"},
 }
 
 # the four areas' short names on the list's header (not messages: names, as on the results sheet)
