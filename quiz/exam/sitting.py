@@ -49,6 +49,26 @@ class Row:
     flagged: bool
 
 
+class _Turns:
+    """The sitting's turns, each built when first asked for (the first card of a 100-question exam
+    does not wait for the other 99); built by the seed, so a turn is the same whenever it is built."""
+
+    def __init__(self, core, served: list):
+        self.core, self.served = core, served
+        self._built: dict[int, object] = {}
+
+    def __len__(self) -> int:
+        return len(self.served)
+
+    def __getitem__(self, k: int):
+        if k not in self._built:
+            self._built[k] = self.core.turn_for(self.served[k], k + 1, len(self.served))
+        return self._built[k]
+
+    def __iter__(self):
+        return (self[k] for k in range(len(self)))
+
+
 class Sitting:
     def __init__(self, exam: dict, questions: dict, store, exercises: dict,
                  clock: Callable[[], float] = time.monotonic):
@@ -60,7 +80,7 @@ class Sitting:
         self.gone = [item for item in exam["items"] if item not in questions]
         served = [practice.Served(questions[exam["items"][p]], detail={"exam": exam["id"]}) for p in self.positions]
         self.core = practice.Session(served, store, exercises, exam["seed"], practice.EXAM, clock=clock)
-        self.turns = [self.core.turn_for(s, k + 1, len(served)) for k, s in enumerate(served)]
+        self.turns = _Turns(self.core, served)
         self.answers = store.exam_answers(self.exam_id)  # position -> {line, answer, correct, flagged, ...}
         self._left0 = float(exam["time_left"])
         self._t0 = clock()
