@@ -1,5 +1,6 @@
-"""The `rabbit` console script. A plain `rabbit submit`, `rabbit quiz`, `rabbit exam` or `rabbit
-syllabus --json` skips importing typer (see fast_submit, quiz_core.fast, exam_core.fast, syllabus_core.fast_json)."""
+"""The `rabbit` console script. A plain `rabbit submit`, `rabbit quiz`, `rabbit exam`, `rabbit
+syllabus --json` or `rabbit bank list --json` skips importing typer (see fast_submit, quiz_core.fast,
+exam_core.fast, syllabus_core.fast_json, bank_core.fast_list_json)."""
 
 from __future__ import annotations
 
@@ -56,14 +57,19 @@ def _main() -> None:
             sys.exit(130)
         if code is not None:
             _exit_now(code)
-    if sys.argv[1:2] == ["syllabus"]:  # a look at the map as JSON: no typer either (see syllabus_core)
+    if sys.argv[1:2] == ["syllabus"] or sys.argv[1:3] == ["bank", "list"]:  # a look as JSON: no typer either
         from quiz.problems import BankError
         from quiz.storeerror import StoreError
 
         try:
-            from quiz.commands.syllabus_core import fast_json
+            if sys.argv[1] == "syllabus":
+                from quiz.commands.syllabus_core import fast_json
 
-            code = fast_json(sys.argv[2:])
+                code = fast_json(sys.argv[2:])
+            else:
+                from quiz.commands.bank_core import fast_list_json
+
+                code = fast_list_json(sys.argv[3:])
         except (BankError, StoreError):
             code = None  # the full CLI reports these the usual way
         if code is not None:

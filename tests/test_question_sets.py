@@ -329,3 +329,19 @@ def test_the_shipped_bank_asks_sets_the_exam_can_draw():
     assert len(sets) >= 40
     assert all(len(items) in qsets.SIZES and all(q.type in ASKABLE for q in items) for items in sets.values())
     assert {items[0].stage for items in sets.values()} >= {"math", "ml", "day1", "day2", "day3", "day4"}
+
+
+def test_bank_list_json_skips_typer_and_says_what_the_full_command_says():
+    import json
+    import subprocess
+    import sys
+
+    for args in (["--json"], ["--json", "--day", "math"], ["--day", "3", "--section", "2", "--json"]):
+        fast = subprocess.run([sys.executable, "-X", "importtime", "-m", "quiz", "bank", "list", *args],
+                              capture_output=True, text=True, timeout=60)
+        assert fast.returncode == 0, fast.stderr
+        assert "typer" not in fast.stderr
+        full = runner.invoke(app, ["bank", "list", *args])
+        assert json.loads(fast.stdout) == json.loads(full.stdout) and json.loads(fast.stdout)
+    bad = subprocess.run([sys.executable, "-m", "quiz", "bank", "list", "--json", "--day", "day9"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "day9" in bad.stderr and "Traceback" not in bad.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -10,7 +9,6 @@ from typing import List, Optional
 import typer
 
 from quiz import completion
-from quiz.commands.common import usage
 from quiz.i18n import pick_lang, t, text
 
 bank_app = typer.Typer(help="Check and list the question bank. / 問題バンクの検証と一覧。", no_args_is_help=True)
@@ -44,16 +42,13 @@ def cmd_list(
     lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en."),
 ) -> None:
     """List questions: id, day (or stage: math, ml), section, type. / 問題の一覧。"""
-    from quiz import bank
+    from quiz.commands.bank_core import as_json, rows as bank_rows
     from quiz.sections import stage_key
 
     lang = pick_lang(lang)
-    d = _parse_stage(day, lang) if day is not None else None
-    rows = [q for q in bank.load() if (d is None or q.day == d) and (section is None or q.section == section)]
-    rows.sort(key=lambda q: (q.day, q.section, q.id))
+    rows = bank_rows(day, section, lang)
     if json_out:
-        print(json.dumps([{"id": q.id, "day": q.day, "stage": stage_key(q.day), "section": q.section, "type": q.type,
-                           "source": q.source, "syllabus": list(q.syllabus), "framework": q.framework, "set": q.set_id} for q in rows], ensure_ascii=False, indent=1))
+        print(as_json(rows))
         return
     from rich.console import Console
     from rich.table import Table
@@ -69,15 +64,6 @@ def cmd_list(
         shown_day = str(q.day) if q.day >= 1 else stage_key(q.day)  # a course stage: math or ml, not -2 / -1
         table.add_row(q.id, shown_day, str(q.section), q.type, q.source, q.framework or "", q.set_id or "", prompt[:60] or f"({q.exercise})")
     out.print(table)
-
-
-def _parse_stage(text: str, lang: str) -> int:
-    from quiz.sections import parse_stage
-
-    try:
-        return parse_stage(text)
-    except ValueError:
-        usage(t("bad_day_or_stage", lang, what="--day", got=text))
 
 
 def register(app: typer.Typer) -> None:
