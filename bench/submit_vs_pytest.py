@@ -33,7 +33,8 @@ With --exercise NAME (repeatable) or --all, for each exercise:
 The two commands run interleaved (_common.side_by_side, after one warm-up each) in one RABBIT_HOME,
 so rabbit's case cache and fresh-case pool are warm and refilled as a learner's would be. One
 line per exercise (both medians, the ratio), then the worst ratio against the target.
-Exit 0 when every exercise meets it, 1 otherwise.
+Before timing, each side runs once and must pass (exit 0), or the bench stops with exit 2.
+Exit 0 when every exercise meets the target, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -226,8 +228,18 @@ def measure(ex, runs: int, tmp: Path, env: dict, form: str) -> dict[str, float]:
     submission.write_text(filled(ex), encoding="utf-8")
     test_file = tmp / f"test_{ex.name}.py"
     test_file.write_text(pytest_source(ex, submission), encoding="utf-8")
-    rabbit = rabbit_cmd() + ["submit", ex.name] + (answer_args(ex) if form == "answer" else [])
-    return side_by_side({"pytest": pytest_cmd(test_file), "rabbit": rabbit}, runs, env, cwd=str(tmp))
+    commands = {"pytest": pytest_cmd(test_file),
+                "rabbit": rabbit_cmd() + ["submit", ex.name] + (answer_args(ex) if form == "answer" else [])}
+    for side, cmd in commands.items():  # both must pass the right answer, or the times mean nothing
+        run = subprocess.run(cmd, env=env, cwd=str(tmp), capture_output=True, text=True)
+        if run.returncode != 0:
+            raise NotPassing(f"{ex.name}: {side} exited {run.returncode} on the right options:\n"
+                             + (run.stdout + run.stderr)[-2000:])
+    return side_by_side(commands, runs, env, cwd=str(tmp))
+
+
+class NotPassing(Exception):
+    """One side of the comparison failed the filled template: a broken bench, not a figure."""
 
 
 def every_exercise(names: list[str] | None, runs: int, form: str) -> int:
@@ -249,7 +261,11 @@ def every_exercise(names: list[str] | None, runs: int, form: str) -> int:
         print(f"\n{shown} vs pytest test_NAME.py (public + fresh cases), median of {runs} interleaved runs")
         worst = (0.0, "")
         for name in names:
-            m = measure(bank[name], runs, Path(tmp), env, form)
+            try:
+                m = measure(bank[name], runs, Path(tmp), env, form)
+            except NotPassing as e:
+                print(e, file=sys.stderr)
+                return 2
             ratio = m["rabbit"] / m["pytest"]
             worst = max(worst, (ratio, name))
             print(f"  {name:<24} pytest {m['pytest'] * 1000:8.1f} ms   rabbit {m['rabbit'] * 1000:8.1f} ms   "
