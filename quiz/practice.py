@@ -8,8 +8,8 @@ piped or not; a list of lines in the tests): `Session.play(view)` is the one loo
 
 from __future__ import annotations
 
-import time
 import os
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
