@@ -100,7 +100,7 @@ def _trend(exams: list[dict], in_trend: list[int], lang: str) -> None:
     else:
         recent = scores[-TREND_EXAMS:]
         net = round(recent[-1] - recent[0], 1)
-        direction = t("trend_up" if net > 0 else "trend_down" if net < 0 else "trend_flat", lang)
+        direction = t("trend_up", lang) if net > 0 else t("trend_down", lang) if net < 0 else t("trend_flat", lang)
         print(t("trend_line", lang, n=len(scores), spark=spark, first=f"{scores[0]:.0f}", last=f"{scores[-1]:.0f}")
               + " · " + t("trend_recent", lang, n=len(recent), change=f"{net:+.0f}", direction=direction))
     if len(in_trend) < len(exams):

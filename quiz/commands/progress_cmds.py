@@ -189,6 +189,14 @@ def _render_last_exam(console, last: dict | None, lang: str) -> None:
     console.print("  " + t("last_exam_review", lang, id=last["id"]), style="dim", markup=False, soft_wrap=True)
 
 
+def _verdict(verdict: str, lang: str) -> str:
+    if verdict == "above":
+        return t("mock_above", lang)
+    if verdict == "below":
+        return t("mock_below", lang)
+    return t("mock_near", lang)
+
+
 def _render_mock(console, mock: dict | None, lang: str) -> None:
     """Readiness from the last mock exams: each area's pooled rate ± its standard error, beside the average."""
     if not mock:
@@ -201,7 +209,7 @@ def _render_mock(console, mock: dict | None, lang: str) -> None:
             console.print("  " + t("mock_area_none", lang, name=name), markup=False, soft_wrap=True)
             continue
         console.print("  " + t("mock_area", lang, name=name, rate=f"{a['rate']:.0f}", se=f"{a['se']:.0f}", asked=a["asked"],
-                               published=f"{a['published']:.0f}", verdict=t(f"mock_{a['verdict']}", lang)), markup=False, soft_wrap=True)
+                               published=f"{a['published']:.0f}", verdict=_verdict(a["verdict"], lang)), markup=False, soft_wrap=True)
     for key in ("mock_how", "mock_rule", "mock_caveat"):
         console.print(t(key, lang, z=mock["z"]), style="dim", markup=False, soft_wrap=True)
 
