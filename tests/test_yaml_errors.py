@@ -65,3 +65,23 @@ def test_single_place_error_still_names_its_line(tmp_path):
     r = _validate(f)
     assert r.exit_code == 2, r.output
     assert f"{f}:4:" in r.output, r.output
+
+
+def test_aliases_tags_and_a_list_that_holds_itself_are_reported_not_crashed_on(tmp_path):
+    from quiz import yamlio
+
+    path = tmp_path / "alias.yaml"
+    path.write_text("base: &b {ja: 問, en: Q}\nagain: *b\nloop: &l [1, *l]\nwhen: 2026-01-01\nn: 3\nok: yes\n", encoding="utf-8")
+    data = yamlio.load(path)
+    assert data["again"] is data["base"] and data["loop"][1] is data["loop"]  # an alias is the same object
+    assert data["n"] == 3 and data["ok"] is True and str(data["when"]) == "2026-01-01"
+    assert data.line_of("loop") == 3 and data["loop"].line == 3
+    bad = tmp_path / "bank.yaml"
+    bad.write_text("questions: &q [*q]\n", encoding="utf-8")
+    result = _validate(bad)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{bad}:1:" in result.stderr
+    tagged = tmp_path / "tag.yaml"
+    tagged.write_text("questions:\n  - !foo 3\n", encoding="utf-8")
+    result = _validate(tagged)
+    assert result.exit_code == 2 and f"{tagged}:2:" in result.stderr and "!foo" in result.stderr
