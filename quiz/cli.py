@@ -13,9 +13,9 @@ from quiz.storeerror import StoreError  # not quiz.store: --help does not import
 
 app = typer.Typer(
     name="rabbit",
-    help="E資格 Day3 の確認テストと演習チャレンジ (NumPy 穴埋め) を、値で採点して記録します。\n\n"
-    "E資格 (JDLA Deep Learning for Engineer) study tool: confirmation tests and NumPy "
-    "fill-in-the-blank exercises, graded by value, with your scores remembered.",
+    help="E資格の確認テスト・E資格形式の問題・模擬試験と演習チャレンジ (NumPy 穴埋め) を、値で採点して記録します。\n\n"
+    "E資格 (JDLA Deep Learning for Engineer) study tool: confirmation tests, exam-style questions, "
+    "timed mock exams and NumPy fill-in-the-blank exercises, graded by value, with your scores remembered.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
