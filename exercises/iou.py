@@ -1,8 +1,7 @@
 """IoU (intersection over union) of every pair of boxes from two arrays.
 
 iou takes boxes as corners (x1, y1, x2, y2) with x1 < x2 and y1 < y2. Boxes
-that do not overlap have intersection 0. box_iou, the function graded, takes
-boxes as (x, y, w, h), converts them to corners and calls iou.
+that do not overlap have intersection 0.
 
 Shapes:
     boxes_a : (N, 4)
@@ -27,9 +26,3 @@ def iou(boxes_a, boxes_b):
     union = ___い___  # (い) fill in this blank: (N, M)
     return inter / union
 
-
-def box_iou(xywh_a, xywh_b):
-    """(x, y, w, h) boxes -> corners -> the (N, M) IoU matrix."""
-    corners_a = np.concatenate([xywh_a[:, :2], xywh_a[:, :2] + xywh_a[:, 2:]], axis=1)
-    corners_b = np.concatenate([xywh_b[:, :2], xywh_b[:, :2] + xywh_b[:, 2:]], axis=1)
-    return iou(corners_a, corners_b)

@@ -15,7 +15,8 @@ from quiz.problems import BankError, Problem, check_text, require
 # table, imported only when a case is drawn, so validating an exercise needs no numpy). A new
 # kind is one entry here and one draw_ function there.
 GENERATORS = {"randn": "draw_randn", "uniform": "draw_uniform", "value": "draw_value",
-              "onehot": "draw_onehot", "tree": "draw_tree", "randint": "draw_randint", "integer": "draw_integer"}
+              "onehot": "draw_onehot", "tree": "draw_tree", "randint": "draw_randint", "integer": "draw_integer",
+              "boxes": "draw_boxes"}
 
 
 @dataclass(frozen=True)

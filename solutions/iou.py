@@ -1,8 +1,7 @@
 """Intersection over union of every pair of boxes from two arrays.
 
 iou takes corners (x1, y1, x2, y2) with x1 < x2, y1 < y2; an empty intersection counts as 0 (the
-negative width or height is clipped). box_iou takes (x, y, w, h) boxes (w, h > 0), converts them
-to corners and calls iou.
+negative width or height is clipped).
 """
 
 import numpy as np
@@ -22,9 +21,3 @@ def iou(boxes_a, boxes_b):
     union = area_a[:, None] + area_b[None, :] - inter
     return inter / union
 
-
-def box_iou(xywh_a, xywh_b):
-    """xywh_a (N, 4), xywh_b (M, 4) as (x, y, w, h) -> IoU (N, M)."""
-    corners_a = np.concatenate([xywh_a[:, :2], xywh_a[:, :2] + xywh_a[:, 2:]], axis=1)
-    corners_b = np.concatenate([xywh_b[:, :2], xywh_b[:, :2] + xywh_b[:, 2:]], axis=1)
-    return iou(corners_a, corners_b)

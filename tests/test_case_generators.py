@@ -64,3 +64,18 @@ def test_a_function_that_returns_a_number_can_pass():
     statuses, arrays = read_result(box.run(payload).result, 1, 1)
     assert statuses == [{"ok": True}]
     assert compare("scalar", "y", cases._arr(np.float64(x.sum())), arrays["c0.r0"], 1e-6, 1e-8) is None
+
+
+def test_boxes_are_corner_boxes_of_a_dimensions_count_within_their_bounds():
+    rng = np.random.default_rng(3)
+    b = cases.generate({"boxes": "N"}, {"N": 500}, rng)
+    assert b.shape == (500, 4) and b.dtype == np.float64
+    w, h = b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]
+    assert (b[:, :2] >= 0).all() and (b[:, :2] < 4).all() and (w >= 0.2).all() and (w < 4).all() and (h >= 0.2).all()
+    narrow = cases.generate({"boxes": 50, "low": 10, "high": 11, "min_size": 1, "max_size": 1.5}, {}, rng)
+    assert narrow.shape == (50, 4) and (narrow[:, :2] >= 10).all() and ((narrow[:, 2:] - narrow[:, :2]) < 1.5).all()
+    # some pairs overlap and some do not, with the defaults: what an IoU or NMS exercise needs
+    a, c = b[:, None, :], b[None, :, :]
+    overlap = (np.minimum(a[..., 2], c[..., 2]) > np.maximum(a[..., 0], c[..., 0])) & \
+              (np.minimum(a[..., 3], c[..., 3]) > np.maximum(a[..., 1], c[..., 1]))
+    assert 0.1 < overlap.mean() < 0.9

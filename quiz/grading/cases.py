@@ -104,6 +104,16 @@ def draw_integer(spec: dict, dims: dict, rng: np.random.Generator):
     return IntArg(dim(spec["integer"], dims))
 
 
+def draw_boxes(spec: dict, dims: dict, rng: np.random.Generator):
+    """An (N, 4) float64 array of boxes as corners (x1, y1, x2, y2), x1 < x2 and y1 < y2: the top-left
+    corner uniform in [low, high) on both axes, the width and height uniform in [min_size, max_size)
+    (defaults 0-4 and 0.2-4, so that some pairs overlap and some do not)."""
+    n = dim(spec["boxes"], dims)
+    corner = rng.uniform(float(spec.get("low", 0.0)), float(spec.get("high", 4.0)), (n, 2))
+    size = rng.uniform(float(spec.get("min_size", 0.2)), float(spec.get("max_size", 4.0)), (n, 2))
+    return np.concatenate([corner, corner + size], axis=1)
+
+
 class IntArg(int):
     """An int input: passed to the function as an int, not as a float like `value`."""
 
