@@ -119,16 +119,19 @@ class Sitting:
             return self._hand_in_state()
         redraw = True
         while True:
-            if self.time_left() <= 0:
-                return self._time_up()
-            turn = self.turns[self.k]
-            if redraw:
-                view.card(turn, self.status())
-                self.store.exam_touch(self.exam_id, self.time_left())
-                turn.started = self.clock()
-                redraw = False
-            try:
+            try:  # Ctrl-C asks, whether it comes while a card is drawn, at the prompt or while an answer is saved
+                if self.time_left() <= 0:
+                    return self._time_up()
+                turn = self.turns[self.k]
+                if redraw:
+                    redraw = False
+                    view.card(turn, self.status())
+                    self.store.exam_touch(self.exam_id, self.time_left())
+                    turn.started = self.clock()
                 line = view.line()
+                if self.time_left() <= 0:  # typed after zero: not counted
+                    return self._time_up()
+                outcome = self._command(view, turn, line)
             except EOFError:
                 return self._pause()
             except TimeUp:
@@ -141,9 +144,6 @@ class Sitting:
                     return self._hand_in_state()
                 redraw = True
                 continue
-            if self.time_left() <= 0:  # typed after zero: not counted
-                return self._time_up()
-            outcome = self._command(view, turn, line)
             if outcome in ("completed",):
                 return self._hand_in_state()
             redraw = outcome == "moved"
