@@ -45,7 +45,7 @@ def _pytest(test_file: Path) -> subprocess.CompletedProcess:
 
 # several blanks with integer arrays (q_learning), several blanks with int arguments and 4-d
 # arrays (im2col_conv), one blank with a tree input and module globals (traverse)
-@pytest.mark.parametrize("name", ["q_learning", "im2col_conv", "traverse"])
+@pytest.mark.parametrize("name", ["q_learning", "im2col_conv", "traverse", "iou"])
 def test_generated_pytest_file_passes_the_right_options_and_fails_a_wrong_one(bench, name, tmp_path):
     ex = load_all()[name]
     n_cases = len(ex.grading["cases"]) + freshcases.fresh_count(ex)
@@ -71,7 +71,7 @@ def _same(a, b) -> bool:
     return type(a).__name__ == type(b).__name__ and a == b
 
 
-@pytest.mark.parametrize("name", ["q_learning", "traverse"])
+@pytest.mark.parametrize("name", ["q_learning", "traverse", "iou"])
 def test_generated_file_draws_rabbits_public_inputs(bench, name, tmp_path):
     ex = load_all()[name]
     test_file = _write(bench, ex, tmp_path)
