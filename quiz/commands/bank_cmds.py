@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from quiz import completion
-from quiz.i18n import pick_lang, t, text
+from quiz.i18n import pick_lang, text
 
 bank_app = typer.Typer(help="Check and list the question bank. / 問題バンクの検証と一覧。", no_args_is_help=True)
 

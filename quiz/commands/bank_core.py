@@ -39,29 +39,12 @@ def as_json(questions: list) -> str:
 def fast_list_json(argv: list[str]) -> int | None:
     """`rabbit bank list --json [--day D] [--section S] [--lang L]` without typer; anything else
     (help, the table, unknown options, missing or non-integer values) returns None and typer parses it."""
-    values: dict = {"--day": None, "-d": None, "--section": None, "-s": None, "--lang": None}
-    json_out = False
-    it = iter(argv)
-    for arg in it:
-        key, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if key in values:
-            if not eq:
-                value = next(it, None)
-                if value is None:
-                    return None
-            values[key] = value
-        elif key == "--json" and not eq:
-            json_out = True
-        else:
-            return None
-    if not json_out:
+    from quiz.commands import argv as args
+
+    given = args.read(argv, {"--day": "day", "-d": "day", "--section": "section", "-s": "section", "--lang": "lang"},
+                      {"--json": "json_out"}, ints=("section",))
+    if given is None or not given.get("json_out"):
         return None
-    section = values["--section"] if values["--section"] is not None else values["-s"]
-    if section is not None:
-        try:
-            section = int(section)
-        except ValueError:
-            return None
-    lang = pick_lang(values["--lang"])
-    print(as_json(rows(values["--day"] if values["--day"] is not None else values["-d"], section, lang)))
+    lang = pick_lang(given.get("lang"))
+    print(as_json(rows(given.get("day"), given.get("section"), lang)))
     return 0

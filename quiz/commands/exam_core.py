@@ -157,30 +157,16 @@ FLAGS = {"--resume": "resume", "--count-away": "count_away", "--review": "review
 def fast(argv: list[str]) -> int | None:
     """`rabbit exam [ID] [options]` parsed here; anything this parser is unsure of (help, an unknown
     option, a missing or non-integer value, a second ID) returns None and typer parses it as usual."""
-    opts: dict = {"exam_id": None, "minutes": str(DEFAULT_MINUTES), "count": str(DEFAULT_COUNT), "seed": None,
-                  "resume": False, "count_away": False, "review": False, "lang": None, "json_out": False,
-                  "framework": None}
-    it = iter(argv)
-    for arg in it:
-        key, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if key in VALUED:
-            if not eq:
-                value = next(it, None)
-                if value is None:
-                    return None
-            if VALUED[key] == "seed":
-                try:
-                    value = int(value)
-                except ValueError:
-                    return None
-            opts[VALUED[key]] = value
-        elif key in FLAGS and not eq:
-            opts[FLAGS[key]] = True
-        elif arg.startswith("-") or opts["exam_id"] is not None:
+    from quiz.commands import argv as args
+
+    given = args.read(argv, VALUED, FLAGS, ints=("seed",), positional="exam_id")
+    if given is None:
+        return None
+    if isinstance(given.get("exam_id"), str):  # the positional ID: an integer, else typer says so
+        try:
+            given["exam_id"] = int(given["exam_id"])
+        except ValueError:
             return None
-        else:
-            try:
-                opts["exam_id"] = int(arg)
-            except ValueError:
-                return None
-    return run(**opts)
+    return run(**{"exam_id": None, "minutes": str(DEFAULT_MINUTES), "count": str(DEFAULT_COUNT), "seed": None,
+                  "resume": False, "count_away": False, "review": False, "lang": None, "json_out": False,
+                  "framework": None, **given})

@@ -153,31 +153,12 @@ def fast(argv: list[str]) -> int | None:
     """`rabbit quiz [DAY] [options]` parsed here; anything this parser is unsure of (help, an unknown
     option, a missing or non-integer value, a second DAY) returns None and typer parses it as usual,
     with its own messages."""
-    opts: dict = {"day": None, "topic": [], "section": None, "count": str(DEFAULT_COUNT), "seed": None,
-                  "lang": None, "missed": False, "json_out": False, "framework": None}
-    it = iter(argv)
-    for arg in it:
-        key, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if key in VALUED:
-            if not eq:
-                value = next(it, None)
-                if value is None:
-                    return None
-            name = VALUED[key]
-            if name in ("section", "seed"):
-                try:
-                    value = int(value)
-                except ValueError:
-                    return None
-            if name == "topic":
-                opts["topic"].append(value)
-            else:
-                opts[name] = value
-        elif key in FLAGS and not eq:
-            opts[FLAGS[key]] = True
-        elif arg.startswith("-") or opts["day"] is not None:
-            return None
-        else:
-            opts["day"] = arg
+    from quiz.commands import argv as args
+
+    given = args.read(argv, VALUED, FLAGS, ints=("section", "seed"), repeated=("topic",), positional="day")
+    if given is None:
+        return None
+    opts = {"day": None, "section": None, "count": str(DEFAULT_COUNT), "seed": None, "lang": None,
+            "missed": False, "json_out": False, "framework": None, **given}
     opts["topic"] = opts["topic"] or None
     return run(**opts)

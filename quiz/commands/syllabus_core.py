@@ -29,23 +29,11 @@ def rows_for(area: str | None, lang: str) -> list[dict]:
 def fast_json(argv: list[str]) -> int | None:
     """`rabbit syllabus --json [--area A] [--lang L]` without typer; anything else (help, the table,
     unknown options, missing values) returns None and typer parses it as usual."""
-    values = {"--area": None, "--lang": None}
-    json_out = False
-    it = iter(argv)
-    for arg in it:
-        key, eq, value = arg.partition("=")
-        if key in values:
-            if not eq:
-                value = next(it, None)
-                if value is None:
-                    return None
-            values[key] = value
-        elif arg == "--json":
-            json_out = True
-        else:
-            return None
-    if not json_out:
+    from quiz.commands import argv as args
+
+    given = args.read(argv, {"--area": "area", "--lang": "lang"}, {"--json": "json_out"})
+    if given is None or not given.get("json_out"):
         return None
-    lang = pick_lang(values["--lang"])
-    print(json.dumps(rows_for(values["--area"], lang), ensure_ascii=False, indent=1))
+    lang = pick_lang(given.get("lang"))
+    print(json.dumps(rows_for(given.get("area"), lang), ensure_ascii=False, indent=1))
     return 0
