@@ -1,6 +1,5 @@
 """The `rabbit` console script. A plain `rabbit submit`, `rabbit quiz`, `rabbit exam`, `rabbit
-syllabus --json` or `rabbit bank list --json` skips importing typer (see fast_submit, quiz_core.fast,
-exam_core.fast, syllabus_core.fast_json, bank_core.fast_list_json)."""
+syllabus --json` or `rabbit bank list --json` skips importing typer (FAST)."""
 
 from __future__ import annotations
 
@@ -41,60 +40,46 @@ def _exit_now(code: int) -> None:
     os._exit(code)
 
 
+# The commands a plain command line runs without typer's import (about 100 ms): argv's first words
+# -> (module, function); the function returns an exit code, or None for typer to parse the line.
+FAST = {
+    ("submit",): ("quiz.commands.exercise_core", "fast_submit"),
+    ("quiz",): ("quiz.commands.quiz_core", "fast"),
+    ("exam",): ("quiz.commands.exam_core", "fast"),
+    ("syllabus",): ("quiz.commands.syllabus_core", "fast_json"),
+    ("bank", "list"): ("quiz.commands.bank_core", "fast_list_json"),
+}
+
+
 def _main() -> None:
-    if sys.argv[1:2] == ["submit"]:
-        from quiz.problems import BankError
-        from quiz.storeerror import StoreError
-
-        try:
-            from quiz.commands.exercise_core import fast_submit
-
-            code = fast_submit(sys.argv[2:])
-        except (BankError, StoreError):
-            code = None  # the full CLI reports these the usual way
-        except KeyboardInterrupt:  # Ctrl-C while grading: nothing was recorded, no traceback
-            print(file=sys.stderr)
-            sys.exit(130)
-        if code is not None:
-            _exit_now(code)
-    if sys.argv[1:2] == ["syllabus"] or sys.argv[1:3] == ["bank", "list"]:  # a look as JSON: no typer either
-        from quiz.problems import BankError
-        from quiz.storeerror import StoreError
-
-        try:
-            if sys.argv[1] == "syllabus":
-                from quiz.commands.syllabus_core import fast_json
-
-                code = fast_json(sys.argv[2:])
-            else:
-                from quiz.commands.bank_core import fast_list_json
-
-                code = fast_list_json(sys.argv[3:])
-        except (BankError, StoreError):
-            code = None  # the full CLI reports these the usual way
-        if code is not None:
-            sys.stdout.flush()
-            sys.exit(code)
-    if sys.argv[1:2] in (["quiz"], ["exam"]):  # the first card without typer's import (quiz_core.fast, exam_core.fast)
-        from quiz.problems import BankError
-        from quiz.storeerror import StoreError
-
-        try:
-            if sys.argv[1] == "quiz":
-                from quiz.commands.quiz_core import fast
-            else:
-                from quiz.commands.exam_core import fast
-            code = fast(sys.argv[2:])
-        except (BankError, StoreError) as e:  # reported here: answers may already be recorded
-            from quiz.commands.common import bank_or_store_failed
-
-            bank_or_store_failed(e)
-        except KeyboardInterrupt:  # Ctrl-C outside a card (loading, the summary): every answer is stored already
-            print(file=sys.stderr)
-            sys.exit(130)
-        if code is not None:
-            sys.stdout.flush()
-            sys.exit(code)
+    for words, (module, name) in FAST.items():
+        if tuple(sys.argv[1:1 + len(words)]) == words:
+            _fast(module, name, sys.argv[1 + len(words):], end_now=words == ("submit",))
+            break
     from quiz.cli import main as cli_main
 
     cli_main()
+
+
+def _fast(module: str, name: str, argv: list[str], end_now: bool) -> None:
+    """Run a fast path; return only if it leaves the line to typer."""
+    import importlib
+
+    from quiz.problems import BankError
+    from quiz.storeerror import StoreError
+
+    try:
+        code = getattr(importlib.import_module(module), name)(argv)
+    except (BankError, StoreError) as e:  # said here, as the full CLI says it: answers may already be recorded
+        from quiz.commands.common import bank_or_store_failed
+
+        bank_or_store_failed(e)
+    except KeyboardInterrupt:  # Ctrl-C while grading, loading or summing up: what was answered is stored
+        print(file=sys.stderr)
+        sys.exit(130)
+    if code is None:
+        return
+    if end_now:
+        _exit_now(code)
+    sys.stdout.flush()
+    sys.exit(code)
