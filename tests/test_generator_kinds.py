@@ -25,9 +25,10 @@ def test_each_kind_draws_through_the_table():
         "tree": type(cases.generate({"tree": {"leaves": 3, "dim": "D"}}, dims, rng)).__name__,
         "randint": str(cases.generate({"randint": ["N"], "high": "D"}, dims, rng).dtype),
         "integer": cases.generate({"integer": "D"}, dims, rng),
+        "boxes": cases.generate({"boxes": "N"}, dims, rng).shape,
     }
     assert drawn == {"randn": (2, 3), "uniform": (2,), "value": 0.5, "onehot": [1.0, 1.0], "tree": "Tree",
-                     "randint": "int64", "integer": 3}
+                     "randint": "int64", "integer": 3, "boxes": (2, 4)}
     assert set(drawn) == set(GENERATORS)
 
 
