@@ -72,3 +72,26 @@ def test_an_item_that_left_the_bank_is_named_and_the_others_keep_their_numbers(t
     review = CliRunner().invoke(app, ["exam", "--review", str(exam), "--lang", "en"])
     assert f"Q 2 · {ids[2]} · this question is no longer in the bank" in review.stdout
     assert f"Q 3 · {ids[3]} · your answer" in review.stdout
+
+
+def test_code_choice_items_are_asked_with_their_function_and_scored(tmp_path, monkeypatch):
+    """The exam's code questions: an exercise's function with its blank and the four candidate lines."""
+    from quiz import bank, syllabus
+    from quiz.exam import draw
+    from quiz.exercises import load_all
+    from quiz.kinds import right_answer
+
+    monkeypatch.setenv("RABBIT_HOME", str(tmp_path / "h"))
+    questions, outline = bank.load(), syllabus.load()
+    seed = next(s for s in range(1, 500) if any(q.type == "code" for q in draw.draw(questions, outline, 12, seed=s)))
+    items = draw.draw(questions, outline, 12, seed=seed)
+    exercises = load_all()
+    lines = [right_answer(q, exercises, seed)[0] for q in items]
+    r = CliRunner().invoke(app, ["exam", "--count", "12", "--seed", str(seed), "--lang", "en", "--json"],
+                           input="\n".join(lines + ["end"]) + "\n")
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.stdout[r.stdout.index("{\n"):])
+    assert [i["id"] for i in res["items"]] == [q.id for q in items]
+    assert res["correct"] == 12  # the code item scored by its right line, like any other
+    code = next(q for q in items if q.type == "code")
+    assert f"def {exercises[code.exercise].grading['function']}(" in r.stderr and "【 (" in r.stderr

@@ -22,13 +22,15 @@ AREAS = ("math", "ml", "dl", "dev")
 
 
 def _right(q, seed: int) -> str:
-    return kinds.right_answer(q, {}, seed)[0]
+    from quiz.exercises import load_all
+
+    return kinds.right_answer(q, load_all(), seed)[0]  # a code item's key is its exercise's
 
 
 def _wrong(q, seed: int) -> str:
     """A valid answer that is not the key: another option where there are options, else a far-off number."""
     served = kinds.of(q).serve(q, seed, 0)
-    if q.type in ("choice", "multi") or getattr(served, "options", None):
+    if q.type in ("choice", "multi", "code") or getattr(served, "options", None):
         return next(x for x in "1234" if x != _right(q, seed))
     return "-98765"
 

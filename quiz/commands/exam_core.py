@@ -86,7 +86,9 @@ def _sit(store, row: dict, lang: str, json_out: bool, questions: list) -> None:
     from quiz.exam import result, sitting
     from quiz.exam.view import ExamView, clock
 
-    s = sitting.Sitting(row, {q.id: q for q in questions}, store, {})
+    from quiz.exercises import load_all
+
+    s = sitting.Sitting(row, {q.id: q for q in questions}, store, load_all())  # a code item shows its exercise
     view = ExamView(lang, row["id"], json_out)
     view.time_left = s.time_left
     how = s.play(view)
@@ -122,7 +124,9 @@ def _review(exam_id: int | None, lang: str, json_out: bool) -> None:
     row = store.exam_get(exam_id) if exam_id is not None else store.exam_latest_completed()
     if row is None or row["state"] != "completed":
         _usage(t("exam_not_found", lang, id=exam_id) if exam_id is not None else t("exam_none_done", lang))
-    s = sitting.Sitting(row, {q.id: q for q in bank.load()}, store, {})
+    from quiz.exercises import load_all
+
+    s = sitting.Sitting(row, {q.id: q for q in bank.load()}, store, load_all())
     view = ExamView(lang, row["id"], json_out)
     sheet.show(view, row["result"], lang)
     sheet.misses(view, s, row["result"], lang)

@@ -6,8 +6,9 @@ Weights: each syllabus chapter gets the share of the exam that it has of the syl
 is what it examines, and chapter 5's 7 % is close to the weight of the 開発環境 area in reported
 sittings. A chapter the bank cannot fill gives its shortfall to the others in proportion.
 
-Only items an exam can score at once: choice, multi, numeric and generated (calculation) items;
-no free text or self-graded description. An item belongs to the chapter of its first syllabus id.
+Only items an exam can score at once: choice, multi, numeric, generated (calculation) and code
+(an exercise's function with a blank and its four candidate lines, as the exam's code questions)
+items; no free text or self-graded description. An item belongs to the chapter of its first syllabus id.
 Question sets (quiz.qsets) are drawn whole, their items in order, a set in the chapter of its
 first item, and only sets whose every item the exam can score; about SET_SHARE of each chapter's
 questions come in sets where the bank has them (the exam asks many of its questions in sets of
@@ -24,7 +25,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-ASKABLE = ("choice", "multi", "numeric", "generated")
+ASKABLE = ("choice", "multi", "numeric", "generated", "code")
 RECENT_DAYS = 3
 SET_SHARE = 0.5
 

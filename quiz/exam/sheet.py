@@ -56,6 +56,10 @@ def misses(view, sitting, res: dict, lang: str) -> None:
         if context:  # an item of a set is read with its context
             view.say(text(context, lang).rstrip("\n"), "[magenta]│[/] ")
         view.say(turn.prompt(lang))
+        if turn.exercise is not None:
+            from quiz.commands.quiz_view import code_block
+
+            console.print(code_block(turn.exercise), markup=False, highlight=False)
         for i, option in turn.shown_options():
             view.say(text(option, lang), f"  [bold cyan]{i}[/]. ")
         view.say(t("key_is", lang, key=turn.key(lang)), "[bold red]✘[/] ")

@@ -50,6 +50,10 @@ class ExamView(TerminalView):
             self.say(text(context, lang).rstrip("\n"))
             console.print()
         self.say(turn.prompt(lang))
+        if turn.exercise is not None:  # a code item: the function with its blank, as the exam shows it
+            from quiz.commands.quiz_view import code_block
+
+            console.print(code_block(turn.exercise), markup=False, highlight=False)
         for i, option in turn.shown_options():
             self.say(text(option, lang), f"  [bold cyan]{i}[/]. ")
         unit = getattr(turn.question.spec, "unit", None)

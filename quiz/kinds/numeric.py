@@ -66,7 +66,12 @@ class Numeric(Kind):
 
     def right_answer(self, q, shown, exercises):
         a = q.spec.answer
-        return ["x".join(f"{x:g}" for x in a) if isinstance(a, list) else f"{a:g}"]
+        return ["x".join(map(_exact, a)) if isinstance(a, list) else _exact(a)]
+
+
+def _exact(x) -> str:
+    """A number as typed back exactly (23835648, not 2.38356e+07; 0.1, not 0.1000000001)."""
+    return str(x) if isinstance(x, int) else repr(float(x))
 
 
 KIND = Numeric()
