@@ -30,7 +30,7 @@ def cmd_exam(
     """Sit a timed mock E資格: 100 questions in 120 minutes, drawn by syllabus chapter in proportion
     to each chapter's share of the syllabus items (1 数学的基礎 7, 2 機械学習 12, 3 深層学習の基礎 23,
     4 深層学習の応用 26, 5 開発・運用環境 5 of 73: about 10/16/31/36/7 questions; chapter 5 is near
-    the 開発環境 share of a sitting), choice, multi-choice and calculation items only, items answered
+    the 開発環境 share of a sitting), choice, multi-choice, calculation and code-choice items (question sets whole), items answered
     in the last 3 days avoided where the bank allows. The clock and the pace (72 s a question) are
     on every card; no verdicts until the end. At the prompt: an answer, f flag, b/n back/next, g N
     go to N, l list unanswered and flagged, end hand in. Every answer is saved as given: end of input
