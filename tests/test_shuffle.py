@@ -209,3 +209,4 @@ def test_demo_answers_right_with_shuffled_options():
                          env=dict(os.environ), timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "Result: 3/4 correct" in out.stdout  # three right, and one wrong on purpose to show the feedback
+    assert "Mock exam #1: 6/8 correct" in out.stdout  # the short mock exam: two left unanswered on purpose

@@ -14,7 +14,8 @@ import typer
 
 
 def cmd_demo(lang: Optional[str] = typer.Option(None, "--lang", help="ja (default) or en.")) -> None:
-    """A scripted tour (no TTY needed): an exercise graded wrong then right, and a short quiz. / デモ。"""
+    """A scripted tour (no TTY needed): an exercise graded wrong then right, a short quiz, your
+    stats, and a short mock exam. / デモ。"""
     from quiz.i18n import pick_lang
 
     lang = pick_lang(lang)  # an unknown language is refused before the tour starts
@@ -70,6 +71,22 @@ def _tour(lang: Optional[str]) -> None:
     run(["quiz", "day3", "--count", "4", "--seed", "2026"], stdin="\n".join(lines) + "\n")
     run(["exercises"])
     run(["stats", "day3", "--exam-date", "2027-02-20"])
+    # a short mock exam: drawn as rabbit exam will draw it (the same seed, the same record), answered
+    # right but for two, handed in; then the list of mock exams
+    from datetime import datetime, timedelta, timezone
+
+    from quiz import syllabus
+    from quiz.exam import draw
+    from quiz.store import Store
+
+    recent = Store().answered_since((datetime.now(timezone.utc) - timedelta(days=draw.RECENT_DAYS)).isoformat())
+    drawn = draw.draw(bank.load(), syllabus.load(), 8, 2026, recent)
+    lines = [kinds.right_answer(q, exercises, 2026)[0] for q in drawn]
+    for k in (1, 5):  # two misses, for the review at the end
+        if k < len(lines):
+            lines[k] = "n"  # next: left unanswered
+    run(["exam", "--count", "8", "--minutes", "10", "--seed", "2026"], stdin="\n".join(lines + ["end", "y"]) + "\n")
+    run(["exams"])
 
 
 def register(app: typer.Typer) -> None:
