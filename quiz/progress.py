@@ -35,7 +35,7 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
     fold(store)
     since = (today - timedelta(days=ACTIVITY_DAYS)).isoformat()
     summary = store.summaries(since)
-    per_item_day, latest, outcomes = summary["per_item_day"], summary["latest"], summary["exercises"]
+    latest, outcomes = summary["latest"], summary["exercises"]
 
     sections: dict[tuple[int, int], dict] = {}
     for item_id, (d, s, kind, _) in items.items():
@@ -61,16 +61,15 @@ def compute(store: Store, questions, exercises, now: datetime | None = None, exa
             w = weights[d_text] = 0.5 ** (age / HALF_LIFE_DAYS)
         return w
 
-    for item_id, d_text, right, count in per_item_day:  # answers (submissions are not among them)
+    for item_id, w_right, w_count, count in store.weighted_answers(weight):  # answers (submissions are not among them)
         item_id = code_to_exercise.get(item_id, item_id)
         key = items[item_id][:2] if item_id in items else None
         if key not in sections:
             continue
         sec = sections[key]
-        w = weight(d_text)
         sec["attempts"] += count
-        sec["weighted_right"] += w * right
-        sec["weight"] += w * count
+        sec["weighted_right"] += w_right
+        sec["weight"] += w_count
         seen.add(item_id)
     for item_id, submissions, first_pass_at, last_at in outcomes:
         # an exercise is one answer whose outcome is its state: passed once = passed, dated by its

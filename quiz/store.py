@@ -350,13 +350,24 @@ class Store:
         """What rabbit stats reads from the folded summaries (`since_day`: the first day of the activity line, exclusive)."""
         db = self.connect()
         return {
-            "per_item_day": db.execute("SELECT item_id, day, right, total FROM summary_item_day").fetchall(),
             "latest": db.execute("SELECT item_id, correct, item_hash FROM summary_item").fetchall(),
             "total": db.execute("SELECT coalesce(sum(total), 0) FROM summary_day").fetchone()[0],
             "activity": db.execute("SELECT day, total FROM summary_day WHERE day > ?", (since_day,)).fetchall(),
             "days": {d for (d,) in db.execute("SELECT day FROM summary_day")},
             "exercises": db.execute("SELECT item_id, submissions, first_pass_at, last_at FROM summary_exercise").fetchall(),
         }
+
+    def weighted_answers(self, weight) -> list[tuple[str, float, float, int]]:
+        """Per item answered: (item_id, sum of weight(day) x right, sum of weight(day) x answers, answers),
+        over its answers by UTC day (summary_item_day). `weight` is asked once per distinct day and
+        the sums are SQLite's: a large log has tens of thousands of item-days, a bank a thousand items."""
+        db = self.connect()
+        days = [d for (d,) in db.execute("SELECT DISTINCT day FROM summary_item_day")]
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS day_weight (day TEXT PRIMARY KEY, w REAL NOT NULL)")
+        db.execute("DELETE FROM temp.day_weight")
+        db.executemany("INSERT INTO temp.day_weight (day, w) VALUES (?, ?)", [(d, weight(d)) for d in days])
+        return db.execute("SELECT s.item_id, sum(s.right * w.w), sum(s.total * w.w), sum(s.total) FROM summary_item_day s "
+                          "JOIN temp.day_weight w ON w.day = s.day GROUP BY s.item_id").fetchall()
 
     # -- mock exams (rabbit exam; quiz.exam) ---------------------------------------
     def exam_create(self, seed: int, minutes: float, items: list[str]) -> int:

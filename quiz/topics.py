@@ -46,11 +46,10 @@ def _per_item(store, questions, exercises, now: datetime) -> dict[str, list[floa
         return w
 
     out: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
-    for item_id, day, right, count in summary["per_item_day"]:
+    for item_id, w_right, w_count, count in store.weighted_answers(weight):
         row = out[code_to_exercise.get(item_id, item_id)]
-        w = weight(day)
-        row[0] += w * right
-        row[1] += w * count
+        row[0] += w_right
+        row[1] += w_count
         row[2] += count
     for item_id, submissions, first_pass_at, last_at in summary["exercises"]:
         # an exercise's outcome is its state: passed once = passed (as rabbit stats counts it)
