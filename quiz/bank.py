@@ -20,8 +20,8 @@ SOURCES = ("confirmation", "challenge", "original")
 FRAMEWORKS = ("pytorch", "tensorflow")  # the exam's framework questions: the candidate chooses one
 COMMON = {"id", "day", "stage", "section", "type", "source", "prompt", "explanation", "tags", "syllabus", "framework"}
 USER_DIR_ENV = "RABBIT_BANK"  # a directory of the learner's own question files
-CACHE_VERSION = 8  # 3: a question's own fields are one `spec` (quiz.kinds); 4: syllabus ids, stages; 5: code items derived;
-# 6: framework; 7: texts and spec kept as one JSON string per item, decoded when first read; 8: question sets
+CACHE_VERSION = 9  # 3: a question's own fields are one `spec` (quiz.kinds); 4: syllabus ids, stages; 5: code items derived;
+# 6: framework; 7: texts and spec kept as one JSON string per item, decoded when first read; 8: question sets; 9: an item's place in its set
 LAZY = ("prompt", "explanation", "spec", "context")  # what a cached item decodes only when asked (a list needs none of it)
 
 
@@ -43,6 +43,7 @@ class Question:
     syllabus: tuple = ()  # syllabus ids (quiz.syllabus), e.g. ("3-5-2",)
     framework: str | None = None  # "pytorch" or "tensorflow" for a framework question (FRAMEWORKS)
     set_id: str | None = None  # the question set (quiz.qsets) this item is asked in, if any
+    set_index: int = 0  # its place in that set, from 1 (0: not in a set)
     context: dict | None = None  # that set's shared context {ja, en}, shown above its items
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
@@ -50,7 +51,7 @@ class Question:
 
     def __init__(self, id: str, day: int, section: int, type: str, source: str, prompt: dict, explanation: dict,
                  spec=None, tags: tuple = (), syllabus: tuple = (), framework: str | None = None,
-                 set_id: str | None = None, context: dict | None = None, file: str = "", line: int = 0,
+                 set_id: str | None = None, context: dict | None = None, set_index: int = 0, file: str = "", line: int = 0,
                  content_hash: str = "", **fields):
         if spec is None:
             from quiz import kinds
@@ -62,7 +63,7 @@ class Question:
             raise TypeError(f"give the kind's fields ({', '.join(fields)}) or a spec, not both")
         values = dict(id=id, day=day, section=section, type=type, source=source, prompt=prompt,
                       explanation=explanation, spec=spec, tags=tags,
-                      syllabus=tuple(syllabus), framework=framework, set_id=set_id, context=context, file=file, line=line, content_hash=content_hash)
+                      syllabus=tuple(syllabus), framework=framework, set_id=set_id, context=context, set_index=set_index, file=file, line=line, content_hash=content_hash)
         for k, v in values.items():
             object.__setattr__(self, k, v)
 
@@ -110,8 +111,8 @@ def _item_hash(raw: dict) -> str:
 
 
 def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[str], at: int = 0,
-                  in_set: tuple[str, dict] | None = None) -> Question | None:
-    """One item; `in_set` is (set id, context) for an item of a question set (quiz.qsets)."""
+                  in_set: tuple[str, dict, int] | None = None) -> Question | None:
+    """One item; `in_set` is (set id, context, place from 1) for an item of a question set (quiz.qsets)."""
     from quiz import kinds, syllabus, yamlio
 
     if not isinstance(raw, dict):
@@ -177,7 +178,8 @@ def validate_item(raw, path: Path, problems: list[Problem], exercise_names: set[
         id=ident, day=day, section=raw["section"], type=qtype, source=raw["source"],
         prompt=dict(raw.get("prompt") or {}), explanation=dict(raw.get("explanation") or {}),
         spec=spec, tags=tuple(tags), syllabus=ids, framework=framework,
-        set_id=in_set[0] if in_set else None, context=in_set[1] if in_set else None, file=str(path), line=item_line,
+        set_id=in_set[0] if in_set else None, context=in_set[1] if in_set else None,
+        set_index=in_set[2] if in_set else 0, file=str(path), line=item_line,
         # the text is what the learner answered (with its set's context); whether its options are
         # shuffled is not part of it
         content_hash=_item_hash({**{k: v for k, v in raw.items() if k != "shuffle"},
@@ -209,7 +211,9 @@ def _day_of(raw: dict, ident, path: Path, line, label: str, problems: list[Probl
     return raw["day"]
 
 
-def validate_file(path: Path, problems: list[Problem], exercise_names: set[str], text: str | None = None) -> list[Question]:
+def validate_file(path: Path, problems: list[Problem], exercise_names: set[str], text: str | None = None,
+                  set_lines: dict | None = None) -> list[Question]:
+    """The items of one question file; `set_lines` gathers each set's id line ((file, id) -> line)."""
     from quiz import yamlio
 
     try:
@@ -246,7 +250,7 @@ def validate_file(path: Path, problems: list[Problem], exercise_names: set[str],
             else:
                 from quiz import qsets
 
-                out.extend(qsets.validate_set(raw, path, problems, exercise_names, at, set_ids))
+                out.extend(qsets.validate_set(raw, path, problems, exercise_names, at, set_ids, set_lines))
     return out
 
 
@@ -283,6 +287,7 @@ def validate_paths(paths: list[Path]) -> tuple[list[Question], list[Problem]]:
     names = set(exercises)
     out: list[Question] = []
     seen: dict[str, Question] = {}
+    set_lines: dict[tuple[str, str], int] = {}
     shipped = resources.bank_dir().resolve()
     for group in paths:
         found: list[Question] = []
@@ -290,10 +295,10 @@ def validate_paths(paths: list[Path]) -> tuple[list[Question], list[Problem]]:
             if not path.exists():
                 problems.append(Problem(path, 0, "", "no such file or directory"))
                 continue
-            found.extend(validate_file(path, problems, names))
+            found.extend(validate_file(path, problems, names, set_lines=set_lines))
         if group.is_dir() and group.resolve() == shipped:  # the shipped bank asks every exercise's blanks
             found.extend(code_items(exercises))
-        _add(found, exercises, seen, out, problems)
+        _add(found, exercises, seen, out, problems, set_lines)
     return out, problems
 
 
@@ -316,8 +321,15 @@ def code_items(exercises: dict) -> list[Question]:
     return out
 
 
-def _add(found: list[Question], exercises: dict, seen: dict, out: list[Question], problems: list[Problem]) -> None:
-    """Append the items, an id seen before being an error; a code item inherits its exercise's ids."""
+def _add(found: list[Question], exercises: dict, seen: dict, out: list[Question], problems: list[Problem],
+         set_lines: dict | None = None) -> None:
+    """Append the items, an id seen before being an error; a code item inherits its exercise's ids.
+    A set's id is unique too, among sets (across files) and items: said once, at the later of the two."""
+    set_lines = set_lines or {}
+
+    def set_at(q) -> int:
+        return set_lines.get((q.file, q.set_id), q.line)
+
     for q in found:
         if q.id in seen:
             other = seen[q.id]
@@ -325,18 +337,28 @@ def _add(found: list[Question], exercises: dict, seen: dict, out: list[Question]
             continue
         if not q.syllabus and q.type == "code" and q.exercise in exercises:
             q = replace(q, syllabus=exercises[q.exercise].syllabus)
-        if q.set_id is not None:  # a set's id is unique too: among sets (across files) and items
+        if q.set_id is not None:
             first = seen.setdefault(f"set:{q.set_id}", q)
             if first.file != q.file:
-                problems.append(Problem(Path(q.file), q.line, f"{q.set_id}.id", f"duplicate set id (also at {first.file}:{first.line})"))
+                if f"dupset:{q.file}:{q.set_id}" not in seen:
+                    seen[f"dupset:{q.file}:{q.set_id}"] = q
+                    problems.append(Problem(Path(q.file), set_at(q), f"{q.set_id}.id",
+                                            f"duplicate set id (also at {first.file}:{set_at(first)})"))
                 continue
         seen[q.id] = q
         out.append(q)
-    clashing = {q.set_id: q for q in reversed(out) if q.set_id is not None and q.set_id in seen}
-    for sid, q in clashing.items():  # once per set, at its first item
-        if f"clash:{sid}" not in seen:
-            other = seen[f"clash:{sid}"] = seen[sid]
-            problems.append(Problem(Path(q.file), q.line, f"{q.set_id}.id", f"a set's id is also an item's id ({other.file}:{other.line})"))
+    order = {id(q): k for k, q in enumerate(out)}
+    for q in out:
+        item = seen.get(q.set_id) if q.set_id is not None else None
+        if item is None or item.set_id == q.set_id or f"clash:{q.set_id}" in seen:
+            continue
+        seen[f"clash:{q.set_id}"] = q
+        if order.get(id(item), -1) > order[id(q)]:  # the item came later: the problem is there
+            problems.append(Problem(Path(item.file), item.line, f"{item.id}.id",
+                                    f"this id is a question set's id ({q.file}:{set_at(q)})"))
+        else:
+            problems.append(Problem(Path(q.file), set_at(q), f"{q.set_id}.id",
+                                    f"a set's id is also an item's id ({item.file}:{item.line})"))
 
 
 def default_paths() -> list[Path]:

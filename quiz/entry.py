@@ -11,9 +11,14 @@ SIGPIPE_CODE = 141  # what a shell reports for a command ended by SIGPIPE (128 +
 def main() -> None:
     try:
         _main()
-        sys.stdout.flush()  # here, not at exit: a reader gone by now is handled below too
+        if sys.stdout is not None:
+            sys.stdout.flush()  # here, not at exit: a reader gone by now is handled below too
     except BrokenPipeError:
         _reader_gone()
+    except KeyboardInterrupt:  # Ctrl-C before a command could take it (while starting): no traceback
+        if sys.stderr is not None:
+            print(file=sys.stderr)
+        sys.exit(130)
 
 
 def _reader_gone() -> None:
@@ -35,8 +40,9 @@ def _exit_now(code: int) -> None:
     A flush that finds the reader gone raises BrokenPipeError, handled in main as usual."""
     import os
 
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
     os._exit(code)
 
 
@@ -81,5 +87,6 @@ def _fast(module: str, name: str, argv: list[str], end_now: bool) -> None:
         return
     if end_now:
         _exit_now(code)
-    sys.stdout.flush()
+    if sys.stdout is not None:  # closed (>&-): nothing to flush
+        sys.stdout.flush()
     sys.exit(code)

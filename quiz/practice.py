@@ -173,17 +173,32 @@ class Session:
                     instance=q if q is not item.question else None, set_place=self._set_place(n - 1))
 
     def _set_place(self, i: int) -> tuple | None:
-        """Where the item at queue position `i` stands in the run of its set's items around it."""
-        sid = getattr(self.queue[i].question, "set_id", None) if i < len(self.queue) else None
+        """Where the item at queue position `i` stands in the run of its set's items around it: (k, n),
+        the kth of the run's n distinct items (a miss asked again is not one more item of the set)."""
+        sid = self._set_of(i)
         if sid is None:
             return None
         first = i
-        while first > 0 and getattr(self.queue[first - 1].question, "set_id", None) == sid:
+        while first > 0 and self._set_of(first - 1) == sid:
             first -= 1
         last = i
-        while last + 1 < len(self.queue) and getattr(self.queue[last + 1].question, "set_id", None) == sid:
+        while last + 1 < len(self.queue) and self._set_of(last + 1) == sid:
             last += 1
-        return (i - first + 1, last - first + 1)
+        ids = list(dict.fromkeys(self.queue[j].question.id for j in range(first, last + 1)))
+        return (ids.index(self.queue[i].question.id) + 1, len(ids))
+
+    def _set_of(self, i: int) -> str | None:
+        return getattr(self.queue[i].question, "set_id", None) if 0 <= i < len(self.queue) else None
+
+    def _requeue_at(self, item: Served) -> int:
+        """Where a miss comes back: `requeue_gap` questions later, but never inside a run of a set's
+        items, nor beside its own set's run (it is asked on its own, with its context)."""
+        at = min(len(self.queue), self._pos + self.policy.requeue_gap)
+        own = getattr(item.question, "set_id", None)
+        while at < len(self.queue) and ((self._set_of(at) is not None and self._set_of(at) == self._set_of(at - 1))
+                                        or (own is not None and own in (self._set_of(at - 1), self._set_of(at)))):
+            at += 1
+        return at
 
     def judge(self, turn: Turn, line: str) -> answers.Judgement:
         """The judgement of one line; `invalid` ones are asked again and count nothing."""
@@ -199,7 +214,7 @@ class Session:
         self.tally.add(q, correct, j.answer, item.record_id)
         if self.policy.requeue_misses and not correct and id(item) not in self._requeued:
             self._requeued.add(id(item))
-            self.queue.insert(min(len(self.queue), self._pos + self.policy.requeue_gap), item)  # a few questions later
+            self.queue.insert(self._requeue_at(item), item)  # a few questions later
         outcome = Outcome(turn, j, correct)
         self.outcomes.append(outcome)
         return outcome

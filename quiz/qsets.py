@@ -18,7 +18,7 @@ SET_FIELDS = {"id", "day", "stage", "section", "syllabus", "source", "framework"
 
 
 def validate_set(raw, path: Path, problems: list[Problem], exercise_names: set[str], at: int = 0,
-                 seen: set[str] | None = None) -> list:
+                 seen: set[str] | None = None, lines: dict | None = None) -> list:
     """The items of one `sets:` entry, each validated as a question with the set's day, section,
     source and framework (and its syllabus ids and tags where the item gives none)."""
     from quiz import bank, yamlio
@@ -44,35 +44,90 @@ def validate_set(raw, path: Path, problems: list[Problem], exercise_names: set[s
         if "id" in raw:
             problems.append(Problem(path, line("id"), "id", "expected a stable id without spaces, e.g. d2.s4.set-conv-shapes"))
         ident = None
-    elif seen is not None:
-        if ident in seen:
-            problems.append(Problem(path, line("id"), f"{label}id", "duplicate set id (another set of this file has it)"))
-        seen.add(ident)
+    else:
+        if seen is not None:
+            if ident in seen:
+                problems.append(Problem(path, line("id"), f"{label}id", "duplicate set id (another set of this file has it)"))
+            seen.add(ident)
+        if lines is not None:
+            lines.setdefault((str(path), ident), line("id"))
+    context = {"ja": "-", "en": "-"}  # a stand-in while the context is wrong: the items are still checked
     if "context" in raw:
+        before = len(problems)
         check_text(raw["context"], problems, path, line("context"), f"{label}context")
+        if len(problems) == before:
+            context = dict(raw["context"])
+    given = _own_fields(raw, ident, path, problems, label, line, set_line)
     items = raw.get("items")
-    if "items" in raw and (not isinstance(items, list) or len(items) not in SIZES):
-        n = len(items) if isinstance(items, list) else 0
-        problems.append(Problem(path, line("items"), f"{label}items",
-                                f"a set holds 3 or 4 items, asked in order; got {n if isinstance(items, list) else repr(items)}"))
-    if any(p.message != "field given twice" and not p.message.startswith("unknown field") for p in problems[start:]):
-        return []  # an unknown field alone does not stop the items' checks
-    context = dict(raw["context"])
+    if not isinstance(items, list):
+        if "items" in raw:
+            problems.append(Problem(path, line("items"), f"{label}items", f"a set holds 3 or 4 items, asked in order; got {items!r}"))
+        return []
+    if len(items) not in SIZES:
+        problems.append(Problem(path, line("items"), f"{label}items", f"a set holds 3 or 4 items, asked in order; got {len(items)}"))
     lines = getattr(items, "item_lines", [])
     out = []
     for i, item in enumerate(items):
         at_item = lines[i] if i < len(lines) else set_line
-        merged = _merged(item, raw, path, problems, label, i, at_item)
+        merged = _merged(item, given, path, problems, label, i, at_item)
         if merged is None:
             continue
         q = bank.validate_item(merged, path, problems, exercise_names, at_item,
-                               in_set=(ident, context))
+                               in_set=(ident, context, i + 1))
         if q is not None:
             out.append(q)
     return out if len(problems) == start else []
 
 
-def _merged(item, raw, path: Path, problems: list[Problem], label: str, i: int, at: int):
+def _own_fields(raw, ident, path: Path, problems: list[Problem], label: str, line, set_line: int):
+    """The set's own day (or stage), section, source, framework, tags and syllabus ids, each checked
+    once here (as the set's, at its line); a wrong one is replaced by a stand-in, so that the items
+    are still checked without the same problem said again for each of them."""
+    from quiz import bank, syllabus, yamlio
+
+    given = yamlio.LineDict(raw)
+    given.line, given.key_lines, given.duplicate_keys = set_line, dict(getattr(raw, "key_lines", {})), []
+
+    def stand_in(key: str, value) -> None:
+        given[key] = value
+
+    if ("day" in raw) == ("stage" in raw):
+        problems.append(Problem(path, line("stage") if "stage" in raw else set_line, f"{label}day",
+                                "give exactly one of day: 1-4 or stage: math|ml"))
+        given.pop("stage", None)
+        stand_in("day", 1)
+    else:
+        before = len(problems)
+        bank._day_of(raw, ident, path, line, label, problems)
+        if len(problems) > before:
+            given.pop("stage", None)
+            stand_in("day", 1)
+    if "section" in raw and (not bank._is_int(raw["section"]) or raw["section"] < 0):
+        problems.append(Problem(path, line("section"), f"{label}section", f"expected a section number (0 or more), got {raw['section']!r}"))
+        stand_in("section", 0)
+    if "source" in raw and raw["source"] not in bank.SOURCES:
+        problems.append(Problem(path, line("source"), f"{label}source", f"expected one of {', '.join(bank.SOURCES)}, got {raw['source']!r}"))
+        stand_in("source", "original")
+    if "framework" in raw and raw["framework"] not in bank.FRAMEWORKS:
+        problems.append(Problem(path, line("framework"), f"{label}framework",
+                                f"expected one of {', '.join(bank.FRAMEWORKS)}, got {raw['framework']!r}"))
+        given.pop("framework")
+    tags = raw.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        problems.append(Problem(path, line("tags"), f"{label}tags", "expected a list of words"))
+        given.pop("tags")
+    if "syllabus" in raw:
+        before = len(problems)
+        syllabus.check_ids(raw["syllabus"], problems, path, line("syllabus"), f"{label}syllabus")
+        if len(problems) > before:
+            stand_in("syllabus", [next(iter(syllabus.load().topics))])
+    for key in ("section", "source"):  # missing: said once above; the items get a stand-in
+        if key not in raw:
+            stand_in(key, 0 if key == "section" else "original")
+    return given
+
+
+def _merged(item, raw, path: Path, problems: list[Problem], label: str, i: int, at: int):  # noqa: C901
     """The item with its set's fields filled in (and their lines, so an error there names the set's line)."""
     from quiz import yamlio
 
@@ -123,9 +178,8 @@ def units(items: list) -> list[list]:
 
 
 def position(q) -> int:
-    """An item's place in its set (1-based), from the order of the bank: kept by the loader as the
-    item's line, which grows down the file."""
-    return q.line
+    """An item's place in its set (from 1), as the set lists it."""
+    return getattr(q, "set_index", 0)
 
 
 def take(units_: list[list], count: int | None) -> list:

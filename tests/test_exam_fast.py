@@ -95,3 +95,16 @@ def test_code_choice_items_are_asked_with_their_function_and_scored(tmp_path, mo
     assert res["correct"] == 12  # the code item scored by its right line, like any other
     code = next(q for q in items if q.type == "code")
     assert f"def {exercises[code.exercise].grading['function']}(" in r.stderr and "【 (" in r.stderr
+
+
+def test_a_closed_stdin_or_stdout_is_no_crash(tmp_path):
+    """`rabbit quiz <&-` is end of input; `rabbit bank list --json >&-` has nowhere to write: no traceback."""
+    env = {**os.environ, "RABBIT_HOME": str(tmp_path / "h")}
+    for args, code in ((["quiz", "1", "-n", "2", "--seed", "3"], 1), (["exam", "-n", "2", "--seed", "3"], 1)):
+        r = subprocess.run([sys.executable, "-m", "quiz", *args], stdin=subprocess.DEVNULL, capture_output=True,
+                           text=True, timeout=120, env=env, preexec_fn=lambda: os.close(0))
+        assert r.returncode == code and "Traceback" not in r.stderr, r.stderr
+    for args in (["bank", "list", "--json"], ["syllabus", "--json"]):
+        r = subprocess.run([sys.executable, "-m", "quiz", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True, timeout=120, env=env, preexec_fn=lambda: os.close(1))
+        assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr

@@ -111,8 +111,9 @@ def test_ctrl_c_pauses_and_resume_continues_in_a_terminal(env, rabbit_home):
 
 
 def test_at_zero_the_exam_ends_while_the_learner_types_nothing(env, rabbit_home):
-    term = Terminal(["exam", "--count", "3", "--minutes", "0.05", "--seed", "6", "--lang", "en"], env)
-    term.wait_for("answer> ")
-    term.wait_for("Time is up: the exam is scored as it stands", timeout=30)  # 3 s on the clock
+    term = Terminal(["exam", "--count", "3", "--minutes", "0.15", "--seed", "6", "--lang", "en"], env)
+    # 9 s on the clock: the card waits at its prompt (a start takes well under that), then time is up there
+    screen = term.wait_for("Time is up: the exam is scored as it stands", timeout=60)
+    assert screen.index("answer> ") < screen.index("Time is up")
     term.wait_for("Review later: rabbit exam --review 1")
     assert term.exit_code() == 0

@@ -142,12 +142,29 @@ def test_set_ids_are_unique_across_files_and_against_item_ids(tmp_path):
     b = set_file(tmp_path / "b", "b.yaml", items=[item(4), item(5), item(6)])
     result = validate(a, b)
     assert result.exit_code == 2
-    assert "t.set.id: duplicate set id (also at" in result.stderr
-    c = single(tmp_path / "a", "t.set")
+    # once per set, at the later set's id line, naming the other's
+    assert result.stderr.count("duplicate set id") == 1
+    assert f"{b}:{line_of(b, 'id: t.set')}: t.set.id: duplicate set id (also at {a}:{line_of(a, 'id: t.set')})" in result.stderr
+    c = single(tmp_path / "a", "t.set")  # an item with the set's id, read after the set: said at the item
     result = validate(a, c)
     assert result.exit_code == 2
-    assert "t.set.id: a set's id is also an item's id" in result.stderr
-    assert result.stderr.count("a set's id is also an item's id") == 1  # once per set, not per item
+    assert f"{c}:{line_of(c, 'id: t.set')}: t.set.id: this id is a question set's id ({a}:{line_of(a, 'id: t.set')})" in result.stderr
+    assert result.stderr.count("question set's id") == 1  # once per set, not per item
+
+
+def test_a_sets_own_wrong_fields_are_said_once_and_its_items_are_still_checked(tmp_path):
+    path = set_file(tmp_path, items=[item(1, answer_note="x"), item(2), item(3)],
+                    extra="    framework: jax\n    tags: notalist\n")
+    text = path.read_text(encoding="utf-8").replace("section: 3", "section: -1").replace("answer_note: x", "tolerance: wide")
+    text = text.replace('context: {ja: "次の表。', 'context: "not a mapping"\n    unused: {ja: "次の表。')
+    path.write_text(text, encoding="utf-8")
+    result = validate(path)
+    assert result.exit_code == 2
+    said = result.stderr
+    for field in ("t.set.section", "t.set.framework", "t.set.tags", "t.set.context"):
+        assert said.count(f"{field}:") == 1, (field, said)
+    assert "t.set-1.section" not in said and "t.set-2.framework" not in said  # not again for each item
+    assert "t.set-1.tolerance" in said  # the items are checked all the same
 
 
 def test_changing_the_context_changes_every_item_of_the_set(tmp_path):
@@ -172,7 +189,7 @@ def test_the_cached_bank_keeps_sets(tmp_path, monkeypatch):
 def fake(qid: str, set_id: str | None = None, line: int = 0):
     return bank.Question(id=qid, day=1, section=1, type="numeric", source="original", prompt={"ja": qid, "en": qid},
                          explanation={"ja": "", "en": ""}, answer=1, set_id=set_id,
-                         context={"ja": "c", "en": "c"} if set_id else None, line=line)
+                         context={"ja": "c", "en": "c"} if set_id else None, set_index=line, line=0)
 
 
 def test_a_session_serves_a_set_together_and_in_order():
@@ -247,7 +264,8 @@ def exam_pool():
     def choice(ident, topic, set_id=None, line=0):
         return Question(id=ident, day=3, section=1, type="choice", source="original", prompt=T, explanation=T,
                         options=opts, answer=2, syllabus=(topic,), set_id=set_id,
-                        context={"ja": "文脈", "en": "context"} if set_id else None, line=line, content_hash=f"h-{ident}")
+                        context={"ja": "文脈", "en": "context"} if set_id else None, set_index=line, line=0,
+                        content_hash=f"h-{ident}")
 
     topics = {1: "1-1-2", 2: "2-1-12", 3: "3-5-2", 4: "4-1-1", 5: "5-2-1"}
     out = [choice(f"c{ch}.{i:02d}", t) for ch, t in topics.items() for i in range(40)]
@@ -284,7 +302,7 @@ def test_an_exam_leaves_out_a_set_it_could_not_score_whole():
     pool = [q for q in pool if q.set_id != "set3.0"]
     T = {"ja": "問", "en": "Q"}
     pool += [Question(id=f"set3.0-{k}", day=3, section=1, type="text" if k == 2 else "numeric", source="original",
-                      prompt=T, explanation=T, syllabus=("3-5-2",), set_id="set3.0", context=T, line=k,
+                      prompt=T, explanation=T, syllabus=("3-5-2",), set_id="set3.0", context=T, set_index=k,
                       content_hash="h", **({"accept": ("x",)} if k == 2 else {"answer": 1}))
              for k in (1, 2, 3)]
     for seed in range(5):
@@ -345,3 +363,59 @@ def test_bank_list_json_skips_typer_and_says_what_the_full_command_says():
         assert json.loads(fast.stdout) == json.loads(full.stdout) and json.loads(fast.stdout)
     bad = subprocess.run([sys.executable, "-m", "quiz", "bank", "list", "--json", "--day", "day9"], capture_output=True, text=True)
     assert bad.returncode == 2 and "day9" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_sets_items_keep_their_written_order_when_written_on_one_line(tmp_path):
+    """A set's order is the order of its items list, not their ids or lines (flow style puts them on one)."""
+    path = tmp_path / "flow.yaml"
+    path.write_text(
+        "sets:\n  - {id: t.flow, day: 1, section: 3, syllabus: [3-1-3], source: original,"
+        " context: {ja: 文脈, en: context}, items: ["
+        + ", ".join(f"{{id: t.flow-{name}, type: numeric, prompt: {{ja: 問, en: Q}}, answer: 1,"
+                    f" explanation: {{ja: 解, en: A}}}}" for name in ("z", "a", "m")) + "]}\n", encoding="utf-8")
+    questions, problems = bank.validate_paths([path])
+    assert not problems
+    for seed in range(5):
+        assert [q.id for q in session.select(questions, 1, seed=seed)] == ["t.flow-z", "t.flow-a", "t.flow-m"]
+    from quiz import syllabus
+    from quiz.exam import draw
+
+    drawn = [q.id for q in draw.draw(questions, syllabus.load(), 3, seed=1)]
+    assert drawn == ["t.flow-z", "t.flow-a", "t.flow-m"]
+
+
+def test_review_brings_a_miss_back_outside_a_sets_run_and_counts_the_sets_items_once():
+    from quiz import practice
+
+    class Store:
+        def record(self, attempt):
+            pass
+
+    pool = [fake(f"a{i}", "A", i) for i in (1, 2, 3, 4)] + [fake("s1"), fake("s2"), fake("s3")]
+    served = [practice.Served(q) for q in pool]
+    core = practice.Session(served, Store(), {}, 1, practice.REVIEW)
+    places = []
+    while (turn := core.next()) is not None:
+        places.append((turn.question.id, turn.set_place))
+        core.record(turn, core.judge(turn, "0"))  # every answer wrong: each miss comes back once
+    ids = [i for i, _ in places]
+    first_run = ids[:4]
+    assert first_run == ["a1", "a2", "a3", "a4"]  # the set's run is not split by a miss brought back
+    assert [p for _, p in places[:4]] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert all(p is None or p[1] <= 4 for _, p in places)  # never "question 5 of 5" for a set of four
+    assert sorted(ids) == sorted([q.id for q in pool] * 2)
+
+
+def test_history_show_of_a_set_item_shows_its_context(tmp_path, monkeypatch):
+    import json
+
+    directory = tmp_path / "mine"
+    set_file(directory)
+    monkeypatch.setenv("RABBIT_BANK", str(directory))
+    runner.invoke(app, ["quiz", "day1", "--section", "3", "--count", "all", "--seed", "3", "--lang", "en"], input="?\n" * 200)
+    rows = json.loads(runner.invoke(app, ["history", "--json", "--limit", "500"]).stdout)
+    row = next(r for r in rows if r["item_id"] == "t.set-2")
+    shown = runner.invoke(app, ["history", "--show", str(row["id"]), "--lang", "en"]).stdout
+    assert "The table below." in shown and "    x = [1, 2, 3]" in shown
+    as_json = json.loads(runner.invoke(app, ["history", "--show", str(row["id"]), "--json", "--lang", "en"]).stdout)
+    assert as_json["set"] == "t.set" and as_json["context"].startswith("The table below.")

@@ -44,7 +44,8 @@ def _asked(q, row: dict, exercises: dict):
     recorded = detail.get("order")
     if isinstance(recorded, list) and sorted(recorded) == list(order):
         order = tuple(recorded)
-    return practice.Turn(practice.Served(q), 1, 1, kind, ex, options, order, instance=inst)
+    set_place = (1, 1) if getattr(q, "set_id", None) else None  # asked again on its own: with its set's context
+    return practice.Turn(practice.Served(q), 1, 1, kind, ex, options, order, instance=inst, set_place=set_place)
 
 
 def _answer_shown(turn, answer: str | None, lang: str) -> str:
@@ -84,7 +85,8 @@ def show(row: dict, lang: str, json_out: bool) -> None:
                    prompt=turn.prompt(lang), options=[text(o, lang) for _, o in turn.shown_options()],
                    your_answer=_answer_shown(turn, row["answer"], lang), key=turn.key(lang),
                    explanation=turn.explanation(lang),
-                   mistake=text(mis.feedback, lang).strip() if mis is not None else None)
+                   mistake=text(mis.feedback, lang).strip() if mis is not None else None,
+                   set=q.set_id, context=text(q.context, lang) if q.context else None)
     elif ex is not None:
         out.update(title=text(ex.title, lang), outcome="passed" if row["correct"] else "failed")
     if json_out:

@@ -28,7 +28,7 @@ class _Reader:
                 return input(self.prompt)
             except EOFError:
                 return None
-        line = sys.stdin.readline()
+        line = sys.stdin.readline() if sys.stdin is not None else ""  # stdin closed (<&-): end of input
         if not line:
             return None
         return line.rstrip("\r\n")
@@ -51,7 +51,7 @@ class TerminalView:
         self.lang = lang
         self.console = Console(stderr=json_out, highlight=False)
         self.console.soft_wrap = not self.console.is_terminal  # piped: one line per paragraph
-        self.tty = sys.stdin.isatty()
+        self.tty = sys.stdin is not None and sys.stdin.isatty()
         self.read = _Reader(self.tty, t("prompt", lang))
         self.hinted = False
 
