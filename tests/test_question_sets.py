@@ -419,3 +419,20 @@ def test_history_show_of_a_set_item_shows_its_context(tmp_path, monkeypatch):
     assert "The table below." in shown and "    x = [1, 2, 3]" in shown
     as_json = json.loads(runner.invoke(app, ["history", "--show", str(row["id"]), "--json", "--lang", "en"]).stdout)
     assert as_json["set"] == "t.set" and as_json["context"].startswith("The table below.")
+
+
+def test_in_a_terminal_an_indented_table_is_printed_as_it_is_and_text_folds():
+    import io
+
+    from rich.console import Console
+
+    from quiz.commands.quiz_view import TerminalView
+
+    view = TerminalView("en")
+    out = io.StringIO()
+    view.console = Console(file=out, force_terminal=True, width=40, color_system=None, highlight=False)
+    row = "    | layer | output shape   | parameters | notes on the layer |"
+    view.say("A long sentence about the table below that is wider than the terminal here.\n" + row)
+    lines = out.getvalue().splitlines()
+    assert row in lines  # whole, not cut at 40 columns nor re-indented
+    assert all(len(ln) <= 40 for ln in lines if ln != row) and len(lines) >= 3  # the sentence folds

@@ -58,7 +58,8 @@ class TerminalView:
     def say(self, body: str, prefix: str = "", style: str = "") -> None:
         """Print plain `body` after a markup `prefix`. In a terminal the text folds at the edge
         between words (quiz.fold: never inside `prev_c` or `0.5`, 禁則 for Japanese) and the
-        continuation lines hang under the text after the prefix; piped, one line per paragraph."""
+        continuation lines hang under the text after the prefix; piped, one line per paragraph. A line
+        indented by four spaces (code, a table, a figure) is printed as it is, never folded."""
         from rich.cells import cell_len
         from rich.text import Text
 
@@ -71,7 +72,9 @@ class TerminalView:
             return
         indent = cell_len(lead.plain)
         pad = " " * indent
-        for i, line in enumerate(fold(body, max(20, console.width - indent))):
+        width = max(20, console.width - indent)
+        lines = [ln for para in body.split("\n") for ln in ([para] if para.startswith("    ") else fold(para, width))]
+        for i, line in enumerate(lines):
             console.print((lead if i == 0 else Text(pad)) + Text(line, style=style), no_wrap=True, overflow="ignore")
 
     def line(self) -> str:

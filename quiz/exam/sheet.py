@@ -54,7 +54,8 @@ def misses(view, sitting, res: dict, lang: str) -> None:
                         answer=line if line is not None else t("exam_unanswered", lang)), style="bold", markup=False)
         context = getattr(turn.question, "context", None)
         if context:  # an item of a set is read with its context
-            view.say(text(context, lang).rstrip("\n"), "[magenta]│[/] ")
+            console.print(t("set_context_one", lang), style="magenta", markup=False)
+            view.say(text(context, lang).rstrip("\n"))
         view.say(turn.prompt(lang))
         if turn.exercise is not None:
             from quiz.commands.quiz_view import code_block
