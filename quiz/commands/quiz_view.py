@@ -74,8 +74,9 @@ class TerminalView:
         pad = " " * indent
         width = max(20, console.width - indent)
         lines = [ln for para in body.split("\n") for ln in ([para] if para.startswith("    ") else fold(para, width))]
-        for i, line in enumerate(lines):
-            console.print((lead if i == 0 else Text(pad)) + Text(line, style=style), no_wrap=True, overflow="ignore")
+        for i, line in enumerate(lines):  # not cropped: a line wider than the terminal wraps there, whole
+            console.print((lead if i == 0 else Text(pad)) + Text(line, style=style), no_wrap=True, overflow="ignore",
+                          crop=False)
 
     def line(self) -> str:
         if not self.tty:
