@@ -2,7 +2,7 @@
 
 The baseline is what a course would otherwise do: a pytest file that imports the learner's
 filled-in function, draws the same kind of inputs, and compares with the reference engine by
-np.allclose. Target (issue 13): for every exercise, rabbit's median <= 1/3 of pytest's.
+np.allclose. Target: for every exercise, rabbit's median <= 1/3 of pytest's.
 
 Run it with a non-editable install (pip install . into a venv of its own, with pytest): the
 rabbit it times is the one beside the interpreter (_common.rabbit_cmd), and an editable install

@@ -1,4 +1,4 @@
-"""Issue 11, section 3: the fixes a blind expert review asked of the Day3 bank, each checked.
+"""The fixes a blind expert review asked of the Day3 bank, each checked.
 
 A learner relies on these: one right answer per item, the course's wording accepted, the
 course's labels and placement, and explanations that do not teach a false claim.

@@ -1,4 +1,4 @@
-"""Issue 9, class 6: answers cannot be memorised.
+"""Answers cannot be memorised.
 
 The public cases are rebuilt by anyone from the YAML seeds and the shipped reference engine; a
 pass also needs fresh cases drawn for every submission from a secret seed the box never sees,

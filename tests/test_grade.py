@@ -256,11 +256,13 @@ def _wait_for_worker(proc):
     return pids
 
 
-def _wait_until_gone(pids, message, timeout=10):
+def _wait_until_gone(pids, message, timeout=10) -> set:
+    """Wait (with a deadline) until none of `pids` is alive; the survivors (none, or the assert fails)."""
     deadline = time.monotonic() + timeout
     while alive := pids & {p for kids in _children().values() for p in kids}:
         assert time.monotonic() < deadline, f"{message}: {sorted(alive)}"
         time.sleep(0.05)
+    return alive
 
 
 def test_the_private_worker_is_stopped_at_the_end(tmp_path):
@@ -281,7 +283,7 @@ def test_the_private_worker_ends_with_a_killed_rabbit_grade(tmp_path):
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    _wait_until_gone(pids, "the private worker outlived rabbit grade")
+    assert pids and _wait_until_gone(pids, "the private worker outlived rabbit grade") == set()
 
 
 def test_progress_is_shown_on_a_terminal_only(monkeypatch):

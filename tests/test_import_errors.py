@@ -64,34 +64,40 @@ def test_a_binary_file(tmp_path):
     f = tmp_path / "photo.csv"
     f.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\x00")
     refused(f, ["テキスト"], ["not a text file"])
+    assert count() == 0  # nothing imported
 
 
 def test_an_undecodable_file_without_nul_bytes(tmp_path):
     f = tmp_path / "latin1.csv"
     f.write_bytes("uid,item_id,kind,correct,answered_at\nu1,caf\xe9,question,1,2026-01-01\n".encode("latin-1"))
     refused(f, ["UTF-8"], ["UTF-8"])
+    assert count() == 0  # nothing imported
 
 
 def test_an_empty_file(tmp_path):
     f = tmp_path / "empty.json"
     f.write_text("  \n", encoding="utf-8")
     refused(f, ["空"], ["empty"])
+    assert count() == 0  # nothing imported
 
 
 def test_a_directory(tmp_path):
     d = tmp_path / "exports"
     d.mkdir()
     refused(d, ["ディレクトリ"], ["directory"])
+    assert count() == 0  # nothing imported
 
 
 def test_a_missing_file(tmp_path):
     refused(tmp_path / "nowhere.json", ["ありません"], ["no such file"])
+    assert count() == 0  # nothing imported
 
 
 def test_json_that_is_not_a_rabbit_export_is_not_called_csv(tmp_path):
     f = tmp_path / "other.csv"
     f.write_text(json.dumps({"hello": "world"}), encoding="utf-8")
     refused(f, ["JSON", "rabbit-attempts"], ["JSON", "not a rabbit export"])
+    assert count() == 0  # nothing imported
     assert "CSV" not in rabbit("import", str(f), "--lang", "en").stderr
 
 
