@@ -2,7 +2,6 @@
 touching, disjoint and nested boxes), the bank's options per blank, and the exercise submitted
 through `rabbit submit`."""
 
-import subprocess
 
 import numpy as np
 import pytest
@@ -51,25 +50,3 @@ def test_the_cases_hold_overlapping_and_disjoint_pairs():
     ref = reference_module(NAME)
     values = np.concatenate([ref.iou(*(v for _, v in c.args)).ravel() for c in cases.build_cases(load_all()[NAME])])
     assert (values == 0).sum() >= 3 and (values > 0).sum() >= 10
-
-
-def _submit(rabbit_exe, *answers):
-    args = [str(rabbit_exe), "submit", NAME, "--lang", "en"]
-    for a in answers:
-        args += ["--answer", a]
-    return subprocess.run(args, capture_output=True, text=True, timeout=120)
-
-
-def test_submit_the_right_answers(rabbit_exe):
-    done = _submit(rabbit_exe, *(f"{k}={v}" for k, v in RIGHT.items()))
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
-def test_submit_one_wrong_blank_is_named(rabbit_exe):
-    label, answer = WRONG
-    done = _submit(rabbit_exe, *(f"{k}={answer if k == label else v}" for k, v in RIGHT.items()))
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert f"blank ({label}) is not right" in done.stdout
-    for other in RIGHT:
-        if other != label:
-            assert f"blank ({other}) is right" in done.stdout

@@ -2,7 +2,6 @@
 table (terminal and ordinary transitions, repeated state-action pairs), the bank's options per
 blank, and the exercise submitted through `rabbit submit`."""
 
-import subprocess
 
 import numpy as np
 import pytest
@@ -61,25 +60,3 @@ def test_the_cases_hold_terminal_ordinary_and_repeated_transitions():
         pairs = list(zip(args["s"].tolist(), args["a"].tolist()))
         repeated += len(pairs) - len(set(pairs))
     assert terminal and ordinary and repeated
-
-
-def _submit(rabbit_exe, *answers):
-    args = [str(rabbit_exe), "submit", NAME, "--lang", "en"]
-    for a in answers:
-        args += ["--answer", a]
-    return subprocess.run(args, capture_output=True, text=True, timeout=120)
-
-
-def test_submit_the_right_answers(rabbit_exe):
-    done = _submit(rabbit_exe, *(f"{k}={v}" for k, v in RIGHT.items()))
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
-def test_submit_one_wrong_blank_is_named(rabbit_exe):
-    label, answer = WRONG
-    done = _submit(rabbit_exe, *(f"{k}={answer if k == label else v}" for k, v in RIGHT.items()))
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert f"blank ({label}) is not right" in done.stdout
-    for other in RIGHT:
-        if other != label:
-            assert f"blank ({other}) is right" in done.stdout
