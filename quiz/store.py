@@ -1,6 +1,6 @@
 """The attempt log: an append-only SQLite table every quiz answer and submission goes into.
 
-All of rabbit's SQL lives here (and the schema in quiz.migrations): the other modules call the
+All of rabbit's SQL lives here (the mock exams' tables in quiz.store_exams, the schema in quiz.migrations): the other modules call the
 methods of Store, and write through Store.transaction() when several statements go together.
 """
 
@@ -12,11 +12,12 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
 from quiz import home
+from quiz.store_exams import ExamTables
+from quiz.timestamps import now_iso
 from quiz.migrations import MIGRATIONS
 from quiz.migrations import statements as _statements
 from quiz.storeerror import StoreError
@@ -34,8 +35,6 @@ REVIEW_MARK = "last_attempt"
 SUMMARY_MARK = "summary_last"
 _SUMMARY_TABLES = ("summary_item_day", "summary_item", "summary_day", "summary_exercise")
 
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 @dataclass
@@ -50,7 +49,9 @@ class Attempt:
     detail: dict | None = None
 
 
-class Store:
+class Store(ExamTables):
+    """The attempt log and what is derived from it (the mock exams' tables: quiz.store_exams)."""
+
     def __init__(self, path: Path | None = None):
         self.path = Path(path) if path else home.db_path()
         self._db: sqlite3.Connection | None = None
@@ -368,96 +369,6 @@ class Store:
         db.executemany("INSERT INTO temp.day_weight (day, w) VALUES (?, ?)", [(d, weight(d)) for d in days])
         return db.execute("SELECT s.item_id, sum(s.right * w.w), sum(s.total * w.w), sum(s.total) FROM summary_item_day s "
                           "JOIN temp.day_weight w ON w.day = s.day GROUP BY s.item_id").fetchall()
-
-    # -- mock exams (rabbit exam; quiz.exam) ---------------------------------------
-    def exam_create(self, seed: int, minutes: float, items: list[str]) -> int:
-        """A new running exam of `items` in order; returns its id."""
-        now = now_iso()
-        with self.transaction() as db:
-            cur = db.execute("INSERT INTO exams (seed, started, minutes, items, state, time_left, last_seen) "
-                             "VALUES (?,?,?,?,'running',?,?)", (seed, now, minutes, json.dumps(items), minutes * 60.0, now))
-            return cur.lastrowid
-
-    def exam_answer(self, exam_id: int, position: int, item_id: str, line: str, answer: str, correct: bool,
-                    duration_ms: int, time_left: float) -> None:
-        """Store one answer as it is given (a changed answer replaces the earlier one), with the time left."""
-        with self.transaction() as db:
-            db.execute("INSERT INTO exam_answers (exam_id, position, item_id, line, answer, correct, duration_ms, "
-                       "answered_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(exam_id, position) DO UPDATE SET "
-                       "line = excluded.line, answer = excluded.answer, correct = excluded.correct, "
-                       "duration_ms = excluded.duration_ms, answered_at = excluded.answered_at",
-                       (exam_id, position, item_id, line, answer, int(bool(correct)), duration_ms, now_iso()))
-            self._exam_time(db, exam_id, time_left)
-
-    def exam_flag(self, exam_id: int, position: int, item_id: str, flagged: bool, time_left: float) -> None:
-        with self.transaction() as db:
-            db.execute("INSERT INTO exam_answers (exam_id, position, item_id, flagged) VALUES (?,?,?,?) "
-                       "ON CONFLICT(exam_id, position) DO UPDATE SET flagged = excluded.flagged",
-                       (exam_id, position, item_id, int(flagged)))
-            self._exam_time(db, exam_id, time_left)
-
-    def exam_touch(self, exam_id: int, time_left: float) -> None:
-        """Save the time left (at every card shown), so a killed exam loses at most one card's time."""
-        with self.transaction() as db:
-            self._exam_time(db, exam_id, time_left)
-
-    def exam_set_state(self, exam_id: int, state: str, time_left: float) -> None:
-        with self.transaction() as db:
-            db.execute("UPDATE exams SET state = ? WHERE id = ?", (state, exam_id))
-            self._exam_time(db, exam_id, time_left)
-
-    def exam_hand_in(self, exam_id: int, attempts: list[Attempt], result: dict, time_left: float) -> None:
-        """The final answers into the attempt log and the exam completed with its result: together or not at all."""
-        with self.transaction("hand in the exam to") as db:
-            for attempt in attempts:
-                self.record(attempt)
-            db.execute("UPDATE exams SET state = 'completed', finished = ?, result = ? WHERE id = ?",
-                       (now_iso(), json.dumps(result, ensure_ascii=False), exam_id))
-            self._exam_time(db, exam_id, time_left)
-
-    @staticmethod
-    def _exam_time(db: sqlite3.Connection, exam_id: int, time_left: float) -> None:
-        db.execute("UPDATE exams SET time_left = ?, last_seen = ? WHERE id = ?", (max(0.0, time_left), now_iso(), exam_id))
-
-    _EXAM_COLUMNS = ("id", "seed", "started", "minutes", "items", "state", "time_left", "last_seen", "finished", "result")
-
-    def _exam_row(self, row) -> dict | None:
-        if row is None:
-            return None
-        out = dict(zip(self._EXAM_COLUMNS, row))
-        out["items"] = json.loads(out["items"])
-        out["result"] = json.loads(out["result"]) if out["result"] else None
-        return out
-
-    def exam_get(self, exam_id: int) -> dict | None:
-        return self._exam_row(self.connect().execute(
-            f"SELECT {', '.join(self._EXAM_COLUMNS)} FROM exams WHERE id = ?", (exam_id,)).fetchone())
-
-    def exam_unfinished(self) -> dict | None:
-        """The latest exam not handed in (running: the process was killed; or paused), if any."""
-        return self._exam_row(self.connect().execute(
-            f"SELECT {', '.join(self._EXAM_COLUMNS)} FROM exams WHERE state != 'completed' ORDER BY id DESC LIMIT 1").fetchone())
-
-    def exam_latest_completed(self) -> dict | None:
-        return self._exam_row(self.connect().execute(
-            f"SELECT {', '.join(self._EXAM_COLUMNS)} FROM exams WHERE state = 'completed' ORDER BY id DESC LIMIT 1").fetchone())
-
-    def exam_list(self) -> list[dict]:
-        """Every exam, oldest first."""
-        rows = self.connect().execute(f"SELECT {', '.join(self._EXAM_COLUMNS)} FROM exams ORDER BY id").fetchall()
-        return [self._exam_row(r) for r in rows]
-
-    def exam_answers(self, exam_id: int) -> dict[int, dict]:
-        """position -> {item_id, line, answer, correct, flagged, duration_ms} for every answered or flagged item."""
-        cols = ("position", "item_id", "line", "answer", "correct", "flagged", "duration_ms")
-        rows = self.connect().execute(f"SELECT {', '.join(cols)} FROM exam_answers WHERE exam_id = ?", (exam_id,))
-        out = {}
-        for r in rows:
-            d = dict(zip(cols, r))
-            d["correct"] = None if d["correct"] is None else bool(d["correct"])
-            d["flagged"] = bool(d["flagged"])
-            out[d.pop("position")] = d
-        return out
 
     def answered_since(self, since_iso: str) -> set[str]:
         """The ids of the items answered at or after `since_iso` (the exam avoids them where it can)."""
