@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from quiz import jsoncache, resources
@@ -79,7 +79,9 @@ class Question:
             raise AttributeError(name)
         d = self.__dict__
         if name in LAZY and "_lazy" in d:  # an item from the cache: its texts and spec, on first use
-            _materialise(d)
+            from quiz.bankcache import materialise
+
+            materialise(d)
             return d[name]
         if name in ("spec", "context"):
             raise AttributeError(name)
@@ -386,7 +388,10 @@ def load(paths: list[Path] | None = None) -> list[Question]:
         if not p.exists():
             raise BankError([Problem(p, 0, USER_DIR_ENV, "the directory of your own questions does not exist")])
     files = question_files(paths)
-    return jsoncache.cached("bank", _fingerprint(files), lambda: _validated(paths), encode=_encode, decode=_decode)
+    from quiz import bankcache
+
+    return jsoncache.cached("bank", _fingerprint(files), lambda: _validated(paths),
+                            encode=bankcache.encode, decode=bankcache.decode)
 
 
 def _validated(paths: list[Path]) -> list[Question]:
@@ -394,39 +399,3 @@ def _validated(paths: list[Path]) -> list[Question]:
     if problems:
         raise BankError(problems)
     return questions
-
-
-# The cached form: an item's small fields as JSON, and its texts and spec as one JSON string
-# (`_lazy`), decoded when first read; `rabbit bank list` and a session's selection never read them.
-_META = tuple(f.name for f in fields(Question) if f.name not in LAZY)
-
-
-def _encode(questions: list[Question]) -> list[dict]:
-    from dataclasses import asdict
-
-    return [{**{k: getattr(q, k) for k in _META}, "_lazy": json.dumps(
-        {"prompt": q.prompt, "explanation": q.explanation, "spec": asdict(q.spec), "context": q.context},
-        ensure_ascii=False)}
-        for q in questions]
-
-
-def _decode(data: list) -> list[Question]:
-    if data and set(data[0]) != {*_META, "_lazy"}:  # written by another version: compute again
-        raise KeyError("bank cache fields")
-    out = []
-    for d in data:
-        d["tags"] = tuple(d["tags"])
-        d["syllabus"] = tuple(d["syllabus"])
-        q = object.__new__(Question)  # not __init__: its keyword handling is for items made by hand
-        q.__dict__.update(d)
-        out.append(q)
-    return out
-
-
-def _materialise(d: dict) -> None:
-    """A cached item's texts and spec, from its `_lazy` JSON."""
-    from quiz import kinds
-
-    heavy = json.loads(d.pop("_lazy"))
-    d["prompt"], d["explanation"], d["context"] = heavy["prompt"], heavy["explanation"], heavy["context"]
-    d["spec"] = kinds.get(d["type"]).spec.from_dict(heavy["spec"])
