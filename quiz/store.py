@@ -418,11 +418,13 @@ def _with_detail(row: dict) -> dict:
 
 @contextmanager
 def _immediate(db: sqlite3.Connection) -> Iterator[None]:
-    db.execute("BEGIN IMMEDIATE")  # waits for another writer up to the connection's busy timeout
+    if db.in_transaction:  # one a Ctrl-C cut short between its BEGIN and its end: not done, so undone
+        db.execute("ROLLBACK")
     try:
+        db.execute("BEGIN IMMEDIATE")  # waits for another writer up to the connection's busy timeout
         yield
         db.execute("COMMIT")
-    except BaseException:
+    except BaseException:  # KeyboardInterrupt too, wherever it lands
         if db.in_transaction:
             db.execute("ROLLBACK")
         raise

@@ -157,3 +157,18 @@ def test_unwritable_home_path(monkeypatch):
     out = rabbit(["history"], env=dict(os.environ))
     assert out.returncode == 2 and "/proc/rabbit-cannot-be-here" in out.stderr
     _no_traceback(out)
+
+
+def test_a_transaction_cut_short_by_ctrl_c_does_not_stop_the_next_write(rabbit_home):
+    """Ctrl-C can land just after a transaction's BEGIN (the exam asks pause / hand in wherever it
+    comes): its half is undone and the next write (pausing the exam) goes through."""
+    from quiz.store import Store
+
+    store = Store()
+    exam = store.exam_create(1, 10, ["a", "b"])
+    db = store.connect()
+    db.execute("BEGIN IMMEDIATE")  # as an interrupted write leaves it
+    db.execute("UPDATE exams SET minutes = 99 WHERE id = ?", (exam,))
+    store.exam_set_state(exam, "paused", 300.0)
+    row = Store().exam_get(exam)
+    assert row["state"] == "paused" and row["minutes"] == 10
